@@ -1,0 +1,20 @@
+"""Tests run against the real services started by `make services` (services/up.sh)."""
+
+import os
+
+os.environ.setdefault("DATABASE_URL", "postgres://wiki:wiki@127.0.0.1:5432/wiki")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/1")
+os.environ.setdefault("ELASTICSEARCH_URL", "http://127.0.0.1:9200")
+os.environ.setdefault("SEARCH_INDEX_PREFIX", f"test{os.getpid()}")
+
+from .base import *  # noqa: E402, F403
+
+DEBUG = False
+SECRET_KEY = "test-only-insecure-key"
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

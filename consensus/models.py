@@ -1,0 +1,1 @@
+"""Delphi studies, panels, rounds and ratings (see issue: consensus)."""

@@ -1,0 +1,83 @@
+"""Each settings mode loads in a clean interpreter with only its environment."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CLEAN_KEYS = ("DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL", "SECRET_KEY", "ALLOWED_HOSTS")
+
+
+def run_python(code: str, settings: str, **env: str) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k not in CLEAN_KEYS}
+    environment.update({"DJANGO_SETTINGS_MODULE": settings, **env})
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+PRINT_SETTINGS = (
+    "import django; django.setup(); from django.conf import settings as s; "
+    "print(s.DATABASES['default']['ENGINE'], s.CHANNEL_LAYERS['default']['BACKEND'], "
+    "s.WAGTAILSEARCH_BACKENDS['default']['BACKEND'], s.LANGUAGE_CODE, s.TIME_ZONE, s.DEBUG)"
+)
+
+
+def test_dev_settings_use_embedded_defaults():
+    result = run_python(PRINT_SETTINGS, "config.settings.dev")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3",
+        "channels.layers.InMemoryChannelLayer",
+        "wagtail.search.backends.database",
+        "fr",
+        "Europe/Paris",
+        "True",
+    ]
+
+
+def test_test_settings_use_real_services():
+    result = run_python(PRINT_SETTINGS, "config.settings.test")
+    assert result.returncode == 0, result.stderr
+    engine, layer, search, *_ = result.stdout.split()
+    assert engine == "django.db.backends.postgresql"
+    assert layer == "channels_redis.core.RedisChannelLayer"
+    assert search == "wagtail.search.backends.elasticsearch8"
+
+
+@pytest.mark.parametrize(
+    ("env", "missing"),
+    [({}, "SECRET_KEY"), ({"SECRET_KEY": "x" * 60}, "ALLOWED_HOSTS")],
+)
+def test_production_refuses_to_start_without_secrets(env, missing):
+    result = run_python(PRINT_SETTINGS, "config.settings.production", **env)
+    assert result.returncode != 0
+    assert f"{missing} must be set" in result.stderr
+
+
+def test_production_check_deploy_is_clean():
+    environment = {k: v for k, v in os.environ.items() if k not in CLEAN_KEYS}
+    environment.update(
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        SECRET_KEY="prod-" + "k3y!" * 16,
+        ALLOWED_HOSTS="wiki.example.org",
+        DATABASE_URL="postgres://wiki:wiki@127.0.0.1:5432/wiki",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout

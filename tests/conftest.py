@@ -1,0 +1,64 @@
+"""Shared fixtures. Tests use the real services started by `make services`; a missing service
+is a failure with a clear message, never a skip."""
+
+import os
+
+import pytest
+from django.conf import settings
+
+# Playwright's sync API runs an event loop in the test thread; Django's async-safety guard would
+# otherwise refuse every ORM call made from a browser test.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the initial data once into the test database for the non-transactional tests."""
+    from wiki.services.seeding import initial_data_load
+
+    with django_db_blocker.unblock():
+        initial_data_load()
+
+
+@pytest.fixture
+def seeded(transactional_db):
+    """For transactional tests (live server, consumers): the tables were flushed, seed again."""
+    from wiki.services.seeding import initial_data_load
+
+    initial_data_load()
+
+
+@pytest.fixture(scope="session")
+def elasticsearch():
+    from search.backends import client, elasticsearch_available
+
+    if not elasticsearch_available():
+        pytest.fail(
+            f"Elasticsearch is not reachable at {settings.ELASTICSEARCH_URL}: "
+            "start it with `make services` (services/up.sh elasticsearch)."
+        )
+    yield client()
+    # Every index this run created carries its prefix: remove them all.
+    client().indices.delete(
+        index=f"{settings.SEARCH_INDEX_PREFIX}*", ignore_unavailable=True, allow_no_indices=True
+    )
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    import redis
+
+    try:
+        redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2).ping()
+    except Exception as error:  # noqa: BLE001 - report whatever the client raised
+        pytest.fail(
+            f"Redis is not reachable at {settings.REDIS_URL}: {error}. Run `make services`."
+        )
+    return settings.REDIS_URL
+
+
+@pytest.fixture
+def user_factory(db):
+    from tests.factories.accounts import UserFactory
+
+    return UserFactory

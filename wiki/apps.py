@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WikiConfig(AppConfig):
+    name = "wiki"
+    verbose_name = _("Wiki")
+    default_auto_field = "django.db.models.BigAutoField"

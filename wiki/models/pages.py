@@ -1,0 +1,204 @@
+"""The référentiel page tree: Home → Référentiel → Domain → Competency."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from .institutions import Institution, Profession, Specialty
+
+
+class Phase(models.IntegerChoices):
+    """The four phases of the IA_SaNSeS programme."""
+
+    INVENTORY = 1, _("Phase 1 — top down: inventory")
+    PILOT = 2, _("Phase 2 — bottom up: pilot référentiels")
+    CONSOLIDATION = 3, _("Phase 3 — consolidation, synthesis")
+    VALIDATION = 4, _("Phase 4 — validation, diffusion")
+
+
+class Cycle(models.TextChoices):
+    FIRST = "1", _("1st cycle")
+    SECOND = "2", _("2nd cycle")
+    THIRD = "3", _("3rd cycle")
+
+
+class HomePage(Page):
+    intro = models.TextField(_("introduction (Markdown)"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    subpage_types = ["wiki.ReferentielPage"]
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        from wiki.selectors import published_referentiels, socle_domains
+
+        context = super().get_context(request, *args, **kwargs)
+        context["referentiels"] = published_referentiels()
+        context["socle_domains"] = socle_domains()
+        return context
+
+
+class ReferentielPage(Page):
+    """A competency framework for one specialty or profession and one cycle."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        CONSENSUS = "consensus", _("In consensus")
+        FINAL = "final", _("Final version")
+        VALIDATED = "validated", _("Validated")
+
+    college = models.ForeignKey(
+        Institution,
+        verbose_name=_("owning institution"),
+        on_delete=models.PROTECT,
+        related_name="referentiels",
+    )
+    specialty = models.ForeignKey(
+        Specialty,
+        verbose_name=_("specialty"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="referentiels",
+    )
+    professions = ParentalManyToManyField(Profession, verbose_name=_("professions"), blank=True)
+    cycle = models.CharField(_("cycle"), max_length=1, choices=Cycle.choices)
+    phase = models.PositiveSmallIntegerField(_("phase"), choices=Phase.choices, default=1)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    source = models.CharField(_("source"), max_length=255, blank=True)
+    intro = models.TextField(_("introduction (Markdown)"), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("college"),
+                FieldPanel("specialty"),
+                FieldPanel("professions"),
+                FieldPanel("cycle"),
+                FieldPanel("phase"),
+                FieldPanel("status"),
+                FieldPanel("source"),
+            ],
+            heading=_("Référentiel"),
+        ),
+        FieldPanel("intro"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    parent_page_types = ["wiki.HomePage"]
+    subpage_types = ["wiki.DomainPage"]
+
+    class Meta:
+        verbose_name = _("référentiel")
+        verbose_name_plural = _("référentiels")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["domains"] = DomainPage.objects.child_of(self).live()
+        return context
+
+
+class DomainPage(Page):
+    code = models.CharField(_("code"), max_length=20)
+    intro = models.TextField(_("introduction (Markdown)"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("code"), FieldPanel("intro")]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    parent_page_types = ["wiki.ReferentielPage"]
+    subpage_types = ["wiki.CompetencyPage"]
+
+    class Meta:
+        verbose_name = _("domain")
+        verbose_name_plural = _("domains")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["competencies"] = CompetencyPage.objects.child_of(self).live()
+        return context
+
+
+class EvaluationMethod(models.Model):
+    """How a competency is assessed (ECOS, simulation, portfolio…)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("evaluation method")
+        verbose_name_plural = _("evaluation methods")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CompetencyPage(Page):
+    class Rank(models.TextChoices):
+        A = "A", _("Rank A")
+        B = "B", _("Rank B")
+        C = "C", _("Rank C")
+
+    # Stable across renames: Delphi items, exports and wikilinks point to it.
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    statement = models.TextField(_("statement"), blank=True)
+    rank = models.CharField(_("rank"), max_length=1, choices=Rank.choices, blank=True)
+    evaluation_methods = ParentalManyToManyField(
+        EvaluationMethod, verbose_name=_("evaluation methods"), blank=True
+    )
+    socle_refs = ParentalManyToManyField(
+        "self",
+        verbose_name=_("socle competencies refined"),
+        symmetrical=False,
+        blank=True,
+        related_name="refined_by",
+    )
+    body = models.TextField(_("body (Markdown)"), blank=True)
+    references = models.TextField(_("references (Markdown)"), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("code"),
+        FieldPanel("statement"),
+        FieldPanel("rank"),
+        InlinePanel("learning_outcomes", label=_("Learning outcomes")),
+        FieldPanel("evaluation_methods"),
+        FieldPanel("socle_refs"),
+        FieldPanel("body"),
+        FieldPanel("references"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("code", boost=5),
+        index.AutocompleteField("code"),
+        index.SearchField("statement"),
+        index.SearchField("body"),
+        index.FilterField("code"),
+    ]
+    parent_page_types = ["wiki.DomainPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("competency")
+        verbose_name_plural = _("competencies")
+
+
+class LearningOutcome(Orderable):
+    page = ParentalKey(CompetencyPage, related_name="learning_outcomes", on_delete=models.CASCADE)
+    text = models.CharField(_("learning outcome"), max_length=500)
+
+    panels = [FieldPanel("text")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("learning outcome")
+
+    def __str__(self) -> str:
+        return self.text
