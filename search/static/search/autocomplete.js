@@ -1,0 +1,1 @@
+// Autocompletion for the header search box (search app).
