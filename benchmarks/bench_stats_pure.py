@@ -119,7 +119,8 @@ def main() -> None:
         f"ratings: {len(ratings)} ({N_ITEMS} items x {N_PANELISTS} panelists x {N_ROUNDS} rounds)"
     )
     print(
-        f"compute_all: best {t_all * 1e3:.1f} ms, median {statistics.median(all_times) * 1e3:.1f} ms"
+        f"compute_all: best {t_all * 1e3:.1f} ms, "
+        f"median {statistics.median(all_times) * 1e3:.1f} ms"
     )
     print(
         f"numpy baseline: best {t_base * 1e3:.1f} ms, "

@@ -51,7 +51,7 @@ class RatingsError(ValueError):
     """Ratings that the statistics cannot be computed from (out of scale, duplicated...)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # array fields: compare with np.array_equal, not ==
 class Ratings:
     """Ratings as parallel arrays; ``item`` and ``panelist`` index the label tuples.
 
