@@ -6,3 +6,6 @@ class WikiConfig(AppConfig):
     name = "wiki"
     verbose_name = _("Wiki")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from wiki import receivers  # noqa: F401 (connects the receivers)

@@ -2,6 +2,45 @@
 
 from wagtail.models import Page
 
+from wiki.services.roles import PATROLLERS, STEERING_COMMITTEE, TRUSTED_EDITORS
+
+
+def _in_groups(user, *names: str) -> bool:
+    return user.groups.filter(name__in=names).exists()
+
+
+def is_trusted_editor(user) -> bool:
+    """Trusted editors' changes are autopatrolled."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or _in_groups(user, PATROLLERS, STEERING_COMMITTEE, TRUSTED_EDITORS)
+
+
+def can_patrol(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or _in_groups(user, PATROLLERS, STEERING_COMMITTEE)
+
+
+def can_see_all_drafts(user) -> bool:
+    """Patrollers and the steering committee see every page, drafts included."""
+    return can_patrol(user)
+
+
+def can_view_page(user, page: Page) -> bool:
+    """The public sees live pages; members see the drafts they may edit or patrol."""
+    if page.live:
+        return True
+    if not user.is_authenticated:
+        return False
+    return can_see_all_drafts(user) or page.permissions_for_user(user).can_edit()
+
+
+def can_edit_page(user, page: Page) -> bool:
+    if not user.is_authenticated:
+        return False
+    return page.permissions_for_user(user).can_edit()
+
 
 def can_follow_page_editors(user, page_id: int) -> bool:
     """Presence on an edit form is visible to those who may edit the page."""
@@ -10,4 +49,4 @@ def can_follow_page_editors(user, page_id: int) -> bool:
     page = Page.objects.filter(pk=page_id).first()
     if page is None:
         return False
-    return page.permissions_for_user(user).can_edit()
+    return can_edit_page(user, page)

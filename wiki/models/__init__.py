@@ -1,4 +1,7 @@
+from .changes import Change
+from .discussions import Message, Thread
 from .institutions import AmiCmaAction, AmiCmaProject, Institution, Profession, Specialty
+from .links import PageLink
 from .pages import (
     CompetencyPage,
     DomainPage,
@@ -8,8 +11,16 @@ from .pages import (
     Phase,
     ReferentielPage,
 )
+from .watchlists import Notification, Watch, WatchlistVisit
 
 __all__ = [
+    "Change",
+    "Message",
+    "Notification",
+    "PageLink",
+    "Thread",
+    "Watch",
+    "WatchlistVisit",
     "AmiCmaAction",
     "AmiCmaProject",
     "CompetencyPage",

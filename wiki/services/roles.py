@@ -11,12 +11,15 @@ PATROLLERS = "Patrouilleurs"
 STEERING_COMMITTEE = "Comité de pilotage"
 FACILITATORS = "Animateurs Delphi"
 PANELISTS = "Panélistes"
+# Editors whose changes need no review (autopatrolled), like MediaWiki's « autopatrolled ».
+TRUSTED_EDITORS = "Éditeurs de confiance"
 
 ROLE_GROUPS = {
     "patroller": PATROLLERS,
     "steering_committee": STEERING_COMMITTEE,
     "facilitator": FACILITATORS,
     "panelist": PANELISTS,
+    "trusted_editor": TRUSTED_EDITORS,
 }
 
 COLLEGE_EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page")

@@ -1,0 +1,57 @@
+"""Recording each saved revision as a Change, and who is trusted enough to be autopatrolled."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from wagtail.models import Revision
+
+from wiki import broadcast
+from wiki.models import Change, ReferentielPage
+from wiki.permissions import is_trusted_editor
+
+WIKI_PAGE_MODELS = {"referentielpage", "domainpage", "competencypage", "homepage"}
+TEXT_FIELDS = ("title", "code", "statement", "intro", "body", "references")
+
+
+def revision_size(content: dict) -> int:
+    """Characters of text a revision holds: MediaWiki's page size, for the ± column."""
+    size = sum(len(str(content.get(field) or "")) for field in TEXT_FIELDS)
+    size += sum(len(item.get("text", "")) for item in content.get("learning_outcomes") or [])
+    return size
+
+
+def change_record(
+    revision: Revision, *, kind: str | None = None, summary: str = ""
+) -> Change | None:
+    """Create the Change of a wiki page's revision (idempotent: one per revision)."""
+    if revision.content_type.model not in WIKI_PAGE_MODELS:
+        return None
+    existing = Change.objects.filter(revision=revision).first()
+    if existing is not None:
+        return existing
+    page = revision.content_object
+    referentiel = (
+        ReferentielPage.objects.ancestor_of(page, inclusive=True).only("pk", "college_id").first()
+    )
+    previous = Change.objects.filter(page_id=page.pk).order_by("-created_at", "-id").first()
+    size = revision_size(revision.content)
+    user = revision.user
+    trusted = user is None or is_trusted_editor(user)  # None: system loads, already reviewed
+    change = Change.objects.create(
+        revision=revision,
+        page_id=page.pk,
+        referentiel_id=referentiel.pk if referentiel else None,
+        college_id=referentiel.college_id if referentiel else None,
+        user=user,
+        created_at=revision.created_at,
+        kind=kind or (Change.Kind.EDIT if previous else Change.Kind.CREATE),
+        title=(revision.content.get("title") or page.title)[:255],
+        summary=summary[:500],
+        size=size,
+        size_delta=size - (previous.size if previous else 0),
+        patrolled_at=revision.created_at if trusted else None,
+        patrolled_by=user if trusted else None,
+        autopatrolled=trusted,
+    )
+    transaction.on_commit(lambda: broadcast.change_saved(change.pk))
+    return change
