@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 DEV := DJANGO_SETTINGS_MODULE=config.settings.dev
 TEST := DJANGO_SETTINGS_MODULE=config.settings.test
 
-.PHONY: help install demo serve services services-stop test lint format check-migrations bench messages clean
+.PHONY: help install demo serve services services-stop test lint format check-migrations bench messages translations clean
 
 help:
 	@echo "make demo           start the wiki with demo content (SQLite, no other server) on http://$(HOST):$(PORT)"
@@ -66,7 +66,12 @@ bench: install
 	bash services/up.sh postgres redis elasticsearch
 	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(TEST) $(BIN)/python $$script || exit 1; done
 
-# Refresh the French catalogue after changing UI strings (needs gettext).
+# Refresh the French catalogues after changing UI strings (needs gettext), fill them from
+# .i18n/*.json (work in progress, not committed) and compile them.
+translations: messages
+	$(BIN)/python site/locale/fill_po.py .
+	$(DEV) $(BIN)/python manage.py compilemessages --ignore='.venv/*' --ignore='node_modules/*' -v 0
+
 messages: install
 	$(DEV) $(BIN)/python manage.py makemessages -l fr --ignore='.venv/*' --ignore='node_modules/*' --ignore='staticfiles/*' -v 0
 	$(DEV) $(BIN)/python manage.py compilemessages --ignore='.venv/*' --ignore='node_modules/*' -v 0
