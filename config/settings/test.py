@@ -6,6 +6,7 @@ os.environ.setdefault("DATABASE_URL", "postgres://wiki:wiki@127.0.0.1:5432/wiki"
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/1")
 os.environ.setdefault("ELASTICSEARCH_URL", "http://127.0.0.1:9200")
 os.environ.setdefault("SEARCH_INDEX_PREFIX", f"test{os.getpid()}")
+os.environ.setdefault("CACHE_KEY_PREFIX", f"test{os.getpid()}")
 
 from .base import *  # noqa: E402, F403
 

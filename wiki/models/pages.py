@@ -25,6 +25,14 @@ class Cycle(models.TextChoices):
     THIRD = "3", _("3rd cycle")
 
 
+def _children(model, parent, request):
+    """Live children for the public; every child for members reading a draft version."""
+    children = model.objects.child_of(parent)
+    if getattr(request, "wiki_show_drafts", False):
+        return children
+    return children.live()
+
+
 class HomePage(Page):
     intro = models.TextField(_("introduction (Markdown)"), blank=True)
 
@@ -103,7 +111,7 @@ class ReferentielPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["domains"] = DomainPage.objects.child_of(self).live()
+        context["domains"] = _children(DomainPage, self, request)
         return context
 
 
@@ -122,7 +130,7 @@ class DomainPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["competencies"] = CompetencyPage.objects.child_of(self).live()
+        context["competencies"] = _children(CompetencyPage, self, request)
         return context
 
 

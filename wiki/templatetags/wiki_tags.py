@@ -1,8 +1,7 @@
 from django import template
 from django.utils.safestring import mark_safe
 
-from wiki import markdown
-from wiki.selectors import wikilink_targets_resolved
+from wiki.rendering import render_markdown
 
 register = template.Library()
 
@@ -10,7 +9,7 @@ register = template.Library()
 @register.filter(name="markdown")
 def markdown_filter(text: str) -> str:
     # The HTML is sanitised by nh3 inside render(); only then is it marked safe.
-    return mark_safe(markdown.render(text, resolver=wikilink_targets_resolved))  # noqa: S308
+    return mark_safe(render_markdown(text))  # noqa: S308
 
 
 @register.filter
@@ -25,3 +24,11 @@ def is_watched_by(page, user) -> bool:
     from wiki.models import Watch
 
     return user.is_authenticated and Watch.objects.filter(user=user, page=page).exists()
+
+
+@register.filter
+def wiki_url(page) -> str:
+    """Public URL of a live page; the draft reader's URL otherwise."""
+    from django.urls import reverse
+
+    return page.url if page.live else reverse("wiki:draft", args=[page.pk])

@@ -1,11 +1,142 @@
-"""Placeholder views: the URL contract is fixed in wiki/urls.py; this module is being built."""
+"""Editing a page in the wiki itself: form, live preview, conflict view. Thin: the rules are in
+wiki/services/editing.py and wiki/forms.py."""
 
-from django.http import Http404
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from wagtail.models import Page
+
+from wiki import markdown
+from wiki.exceptions import EditConflict
+from wiki.forms import MAX_TEXT_LENGTH, edit_form_class, initial_from_page
+from wiki.permissions import can_edit_page, can_view_page
+from wiki.selectors import wikilink_targets_resolved
+from wiki.services.editing import page_edit as page_edit_service
+from wiki.services.editing import page_latest_object
 
 
-def page_edit(request, *args, **kwargs):
-    raise Http404
+def _editable_page(request: HttpRequest, page_id: int) -> Page:
+    page = get_object_or_404(Page, pk=page_id).specific
+    try:
+        edit_form_class(page)
+    except KeyError as error:
+        raise PermissionDenied from error
+    if not can_edit_page(request.user, page):
+        raise PermissionDenied
+    return page
 
 
-def preview(request, *args, **kwargs):
-    raise Http404
+@login_required
+def page_edit(request: HttpRequest, page_id: int) -> HttpResponse:
+    page = _editable_page(request, page_id)
+    form_class = edit_form_class(page)
+    latest = page_latest_object(page)
+    conflict = None
+    if request.method == "POST":
+        form = form_class(request.POST)
+        if form.is_valid():
+            try:
+                page_edit_service(
+                    page=page,
+                    user=request.user,
+                    data=form.page_data(),
+                    base_revision_id=form.cleaned_data["base_revision_id"],
+                    summary=form.cleaned_data["summary"],
+                )
+            except EditConflict as error:
+                conflict = _conflict_context(error, form, page)
+                # The editor's text stays in the form; saving again now builds on the latest.
+                data = request.POST.copy()
+                data["base_revision_id"] = str(error.latest_revision.pk)
+                form = form_class(data)
+                form.is_valid()
+            else:
+                return redirect(_read_url(page))
+    else:
+        form = form_class(initial=initial_from_page(latest))
+    return render(
+        request,
+        "wiki/page_edit.html",
+        {
+            "page": page,
+            "latest": latest,
+            "form": form,
+            "conflict": conflict,
+            "max_length": MAX_TEXT_LENGTH,
+        },
+        status=409 if conflict else 200,
+    )
+
+
+def _conflict_context(error: EditConflict, form, page) -> dict:
+    theirs = error.latest_revision.as_object()
+    theirs_initial = initial_from_page(theirs)
+    mine = form.cleaned_data
+    fields = []
+    for name, field in form.fields.items():
+        if name in ("base_revision_id", "summary"):
+            continue
+        their_value = _as_text(theirs_initial.get(name))
+        my_value = _as_text(mine.get(name))
+        fields.append(
+            {
+                "label": field.label,
+                "theirs": their_value,
+                "mine": my_value,
+                "changed": their_value != my_value,
+                "diff": _word_diff(their_value, my_value),
+            }
+        )
+    return {"revision": error.latest_revision, "fields": fields, "message": error.message}
+
+
+def _as_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple) or hasattr(value, "__iter__") and not isinstance(value, str):
+        return "\n".join(str(v) for v in value)
+    return str(value)
+
+
+def _word_diff(before: str, after: str) -> list[tuple[str, str]]:
+    from wiki.diff import word_diff
+
+    return word_diff(before, after)
+
+
+def _read_url(page: Page) -> str:
+    from django.urls import reverse
+
+    return page.url if page.live else reverse("wiki:draft", args=[page.pk])
+
+
+@login_required
+@require_POST
+def preview(request: HttpRequest) -> HttpResponse:
+    """Render Markdown for the live preview; same pipeline as the page itself."""
+    text = request.POST.get("text", "")
+    if len(text) > MAX_TEXT_LENGTH:
+        return HttpResponseBadRequest(
+            _("The text is over %(limit)s characters: preview unavailable.")
+            % {"limit": MAX_TEXT_LENGTH}
+        )
+    return HttpResponse(markdown.render(text, resolver=wikilink_targets_resolved))
+
+
+def draft(request: HttpRequest, page_id: int) -> HttpResponse:
+    """The latest version of a page, drafts included, for those allowed to see it."""
+    page = get_object_or_404(Page, pk=page_id).specific
+    if not can_view_page(request.user, page):
+        if not request.user.is_authenticated:
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
+        raise PermissionDenied
+    latest = page_latest_object(page)
+    request.wiki_show_drafts = True
+    context = latest.get_context(request)
+    context["is_draft_view"] = True
+    return render(request, latest.get_template(request), context)

@@ -1,0 +1,58 @@
+"""Rendered Markdown, cached. A cached fragment is keyed by its text and by the link-graph
+version, which moves whenever a page is published, unpublished, moved or deleted: a link that
+turns red or blue is never served stale."""
+
+import hashlib
+import logging
+
+from django.core.cache import cache
+
+from wiki import markdown
+from wiki.selectors import wikilink_targets_resolved
+
+logger = logging.getLogger(__name__)
+LINKS_VERSION_KEY = "wiki:links-version"
+TTL_SECONDS = 24 * 3600
+
+
+def links_version() -> int:
+    version = cache.get(LINKS_VERSION_KEY)
+    if version is None:
+        cache.add(LINKS_VERSION_KEY, 1, timeout=None)
+        version = cache.get(LINKS_VERSION_KEY, 1)
+    return version
+
+
+def links_version_bump() -> None:
+    try:
+        try:
+            cache.incr(LINKS_VERSION_KEY)
+        except ValueError:  # not set yet
+            cache.add(LINKS_VERSION_KEY, 2, timeout=None)
+    except Exception:
+        # Without the cache there is nothing stale to invalidate... unless it comes back with
+        # old entries: they expire within TTL_SECONDS.
+        logger.warning("could not move the links version", exc_info=True)
+
+
+def render_markdown(text: str) -> str:
+    if not text:
+        return ""
+    digest = hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+    try:
+        key = f"wiki:md:{links_version()}:{digest}"
+        html = cache.get(key)
+    except Exception:  # a cache outage slows pages down, it must not break them
+        logger.warning("rendering cache unavailable", exc_info=True)
+        return _render(text)
+    if html is None:
+        html = _render(text)
+        try:
+            cache.set(key, html, TTL_SECONDS)
+        except Exception:
+            logger.warning("rendering cache unavailable", exc_info=True)
+    return html
+
+
+def _render(text: str) -> str:
+    return markdown.render(text, resolver=wikilink_targets_resolved)
