@@ -19,3 +19,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Each test run gets its own database, channel-layer prefix, cache prefix and index prefix, so
+# that concurrent runs (developers, CI, benchmarks) never see each other's data.
+DATABASES["default"]["TEST"] = {"NAME": f"test_wiki_{os.getpid()}"}  # noqa: F405
+if "CONFIG" in CHANNEL_LAYERS["default"]:  # noqa: F405
+    CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"test{os.getpid()}"  # noqa: F405

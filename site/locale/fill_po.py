@@ -28,7 +28,13 @@ def fill(po_path: Path, translations: dict[str, str]) -> list[str]:
         fuzzy = "#, fuzzy" in block
         if msgid and (not msgstr or fuzzy):
             if msgid in translations:
-                head = [line for line in lines[:j] if line != "#, fuzzy"]
+                # Drop the fuzzy flag (alone or among others: "#, fuzzy, python-format") and
+                # makemessages' guess of the previous msgid ("#| …").
+                head = [
+                    line.replace("#, fuzzy, ", "#, ")
+                    for line in lines[:j]
+                    if line != "#, fuzzy" and not line.startswith("#| ")
+                ]
                 lines = [*head, "msgstr " + json.dumps(translations[msgid], ensure_ascii=False)]
             else:
                 missing.append(msgid)
