@@ -46,13 +46,15 @@ def wikilink_targets_resolved(targets: Iterable[str]) -> dict[str, LinkTarget]:
         title_q = Q()
         for title in remaining:
             title_q |= Q(title__iexact=title)
-        lowered = {t.lower(): t for t in remaining}
+        # Several spellings may differ only by case: each gets the same page.
+        lowered: dict[str, list[str]] = {}
+        for target in remaining:
+            lowered.setdefault(target.lower(), []).append(target)
         for title, url_path in (
             Page.objects.live().filter(title_q).order_by("depth").values_list("title", "url_path")
         ):
-            key = lowered.get(title.lower())
-            if key and key not in resolved:
-                resolved[key] = LinkTarget(url=_url(url_path), title=title)
+            for key in lowered.get(title.lower(), []):
+                resolved.setdefault(key, LinkTarget(url=_url(url_path), title=title))
     return resolved
 
 
@@ -60,3 +62,399 @@ def _url(url_path: str) -> str:
     # url_path is "/home/…/" under the site root page: drop the root's segment.
     parts = url_path.strip("/").split("/", 1)
     return "/" + (parts[1] + "/" if len(parts) > 1 else "")
+
+
+# --- History, recent changes, patrol ------------------------------------------------------
+
+from dataclasses import dataclass  # noqa: E402
+
+from wagtail.models import Revision  # noqa: E402
+
+RECENT_CHANGES_PER_PAGE = 50
+PERIOD_DAYS = (1, 7, 30, 90)
+
+
+@dataclass(frozen=True)
+class ChangeFilters:
+    """What « Modifications récentes » is filtered by (all optional)."""
+
+    college_id: int | None = None
+    referentiel_id: int | None = None
+    author: str = ""
+    unpatrolled_only: bool = False
+    days: int | None = None
+
+
+def _editable_paths(user) -> list[str]:
+    from wagtail.models import GroupPagePermission
+
+    return list(
+        GroupPagePermission.objects.filter(
+            group__user=user, permission__codename="change_page"
+        ).values_list("page__path", flat=True)
+    )
+
+
+def changes_visible_to(user) -> QuerySet:
+    """Changes of the pages `user` may view: live pages for everyone, the drafts of the subtrees
+    they may edit for members, everything for patrollers and the steering committee."""
+    from wiki.models import Change
+    from wiki.permissions import can_see_all_drafts
+
+    changes = Change.objects.all()
+    if user is not None and user.is_authenticated and can_see_all_drafts(user):
+        return changes
+    visible = Q(page__live=True)
+    if user is not None and user.is_authenticated:
+        for path in _editable_paths(user):
+            visible |= Q(page__path__startswith=path)
+    return changes.filter(visible)
+
+
+def recent_changes(*, user, filters: ChangeFilters | None = None) -> QuerySet:
+    """Newest first, with what a row shows; filters applied, visibility enforced."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    filters = filters or ChangeFilters()
+    changes = changes_visible_to(user)
+    if filters.college_id:
+        changes = changes.filter(college_id=filters.college_id)
+    if filters.referentiel_id:
+        changes = changes.filter(referentiel_id=filters.referentiel_id)
+    if filters.author:
+        changes = changes.filter(user__username=filters.author)
+    if filters.unpatrolled_only:
+        changes = changes.filter(patrolled_at__isnull=True)
+    if filters.days:
+        changes = changes.filter(created_at__gte=timezone.now() - timedelta(days=filters.days))
+    return changes.select_related("user", "college", "page", "patrolled_by").order_by(
+        "-created_at", "-id"
+    )
+
+
+def recent_changes_page(
+    *, user, filters: ChangeFilters | None = None, page: int = 1
+) -> tuple[list, bool]:
+    """One page of recent changes and whether another follows (no COUNT over 100 000 rows)."""
+    page = max(1, page)
+    start = (page - 1) * RECENT_CHANGES_PER_PAGE
+    rows = list(
+        recent_changes(user=user, filters=filters)[start : start + RECENT_CHANGES_PER_PAGE + 1]
+    )
+    return rows[:RECENT_CHANGES_PER_PAGE], len(rows) > RECENT_CHANGES_PER_PAGE
+
+
+def unpatrolled_count_per_college() -> list[dict]:
+    """[{"college_id", "college__name", "college__acronym", "count"}], largest first."""
+    from django.db.models import Count
+
+    from wiki.models import Change
+
+    return list(
+        Change.objects.unpatrolled()
+        .values("college_id", "college__name", "college__acronym")
+        .annotate(count=Count("id"))
+        .order_by("-count", "college__name")
+    )
+
+
+def recent_changes_filter_choices(user) -> dict:
+    """Colleges and référentiels offered by the filter form (those `user` may see)."""
+    from wiki.models import Institution
+    from wiki.permissions import can_see_all_drafts
+
+    referentiels = ReferentielPage.objects.all()
+    if not (user is not None and user.is_authenticated and can_see_all_drafts(user)):
+        visible = Q(live=True)
+        if user is not None and user.is_authenticated:
+            for path in _editable_paths(user):
+                visible |= Q(path__startswith=path)
+        referentiels = referentiels.filter(visible)
+    referentiels = list(referentiels.order_by("title").values_list("pk", "title", "college_id"))
+    colleges = list(
+        Institution.objects.filter(pk__in={college for _pk, _title, college in referentiels})
+        .order_by("name")
+        .values_list("pk", "name")
+    )
+    return {
+        "colleges": colleges,
+        "referentiels": [(pk, title) for pk, title, _college in referentiels],
+    }
+
+
+def page_changes(page: Page) -> QuerySet:
+    """Every saved revision of a page (its Changes), newest first."""
+    from wiki.models import Change
+
+    return (
+        Change.objects.filter(page_id=page.pk)
+        .select_related("user", "patrolled_by")
+        .order_by("-created_at", "-id")
+    )
+
+
+def page_revision(page: Page, revision_id) -> Revision | None:
+    """A revision of this page, or None (unknown id, or another page's revision)."""
+    try:
+        revision_id = int(revision_id)
+    except (TypeError, ValueError):
+        return None
+    return (
+        Revision.objects.filter(
+            pk=revision_id,
+            base_content_type_id=page.get_base_content_type().pk,
+            object_id=str(page.pk),
+        )
+        .select_related("user")
+        .first()
+    )
+
+
+def revision_previous(revision) -> Revision | None:
+    return (
+        Revision.objects.filter(
+            base_content_type_id=revision.base_content_type_id,
+            object_id=revision.object_id,
+        )
+        .filter(
+            Q(created_at__lt=revision.created_at)
+            | Q(created_at=revision.created_at, pk__lt=revision.pk)
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def revision_diff_labels(*contents: dict) -> dict[str, dict]:
+    """Labels of the identifiers and choices two revisions hold, for wiki.diff (two queries)."""
+    from wiki.models import EvaluationMethod
+
+    method_ids, socle_ids = set(), set()
+    for content in contents:
+        method_ids.update(content.get("evaluation_methods") or [])
+        socle_ids.update(content.get("socle_refs") or [])
+    methods = dict(EvaluationMethod.objects.filter(pk__in=method_ids).values_list("pk", "name"))
+    socle = {
+        pk: f"{code} {title}"
+        for pk, code, title in CompetencyPage.objects.filter(pk__in=socle_ids).values_list(
+            "pk", "code", "title"
+        )
+    }
+    return {
+        "evaluation_methods": methods,
+        "socle_refs": socle,
+        "rank": dict(CompetencyPage.Rank.choices),
+    }
+
+
+def patrol_log_entries(*, user, page: int = 1, per_page: int = 50) -> tuple[list, bool]:
+    """Patrol marks (audit rows of Change.history) newest first, on changes `user` may see."""
+    from wiki.models import Change
+    from wiki.services.patrol import PATROL_ACTIONS
+
+    page = max(1, page)
+    start = (page - 1) * per_page
+    rows = list(
+        Change.history.filter(
+            history_change_reason__in=PATROL_ACTIONS,
+            id__in=changes_visible_to(user).values("id"),
+        )
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[start : start + per_page + 1]
+    )
+    changes = Change.objects.select_related("page", "user").in_bulk([r.id for r in rows])
+    for row in rows:
+        row.change = changes.get(row.id)
+    return rows[:per_page], len(rows) > per_page
+
+
+# --- Watchlists, notifications, discussions, links ---------------------------------------
+
+WATCHLIST_OLDER_LIMIT = 50
+WATCHLIST_NEW_LIMIT = 500
+
+
+def _previous_revision(page_ref: str, created_ref: str):
+    """Subquery: the revision of the page's change just before this one (for diff links)."""
+    from django.db.models import OuterRef, Subquery
+
+    from wiki.models import Change
+
+    return Subquery(
+        Change.objects.filter(page_id=OuterRef(page_ref), created_at__lt=OuterRef(created_ref))
+        .order_by("-created_at", "-id")
+        .values("revision_id")[:1]
+    )
+
+
+def _pages_visible_q(user, prefix: str = "") -> Q | None:
+    """A filter on pages (`prefix` is the lookup path to the page) for what `user` may view,
+    or None when they may view everything (patrollers, steering committee)."""
+    from wiki.permissions import can_see_all_drafts
+
+    if user is not None and user.is_authenticated and can_see_all_drafts(user):
+        return None
+    visible = Q(**{f"{prefix}live": True})
+    if user is not None and user.is_authenticated:
+        if user.is_superuser:
+            return None
+        from wagtail.models import GroupPagePermission
+
+        paths = GroupPagePermission.objects.filter(
+            group__user=user, permission__codename__in=["change_page", "add_page"]
+        ).values_list("page__path", flat=True)
+        for path in set(paths):
+            visible |= Q(**{f"{prefix}path__startswith": path})
+    return visible
+
+
+def watched_changes(user) -> QuerySet:
+    """Changes of the pages `user` watches (or below a page watched with its descendants)."""
+    from wiki.models import Change, Watch
+
+    watches = list(Watch.objects.filter(user_id=user.pk).values_list("page_id", "page__path"))
+    deep = Watch.objects.filter(user_id=user.pk, with_descendants=True)
+    if not watches:
+        return Change.objects.none()
+    watched = Q(page_id__in=[page_id for page_id, _path in watches])
+    for path in deep.values_list("page__path", flat=True):
+        watched |= Q(page__path__startswith=path)
+    changes = Change.objects.filter(watched)
+    visible = _pages_visible_q(user, "page__")
+    if visible is not None:
+        changes = changes.filter(visible)
+    return (
+        changes.select_related("user", "page")
+        .annotate(previous_revision_id=_previous_revision("page_id", "created_at"))
+        .order_by("-created_at", "-id")
+    )
+
+
+def watched_changes_since(user, since) -> QuerySet:
+    """Watched changes after `since` (all of them when `since` is None), newest first."""
+    changes = watched_changes(user)
+    return changes if since is None else changes.filter(created_at__gt=since)
+
+
+def watchlist_overview(user) -> dict:
+    """What « Liste de suivi » shows: changes since the last visit, then older ones."""
+    from wiki.models import Watch, WatchlistVisit
+
+    visit = WatchlistVisit.objects.filter(user_id=user.pk).first()
+    since = visit.visited_at if visit else None
+    new = list(watched_changes_since(user, since)[:WATCHLIST_NEW_LIMIT])
+    older = (
+        list(watched_changes(user).filter(created_at__lte=since)[:WATCHLIST_OLDER_LIMIT])
+        if since is not None
+        else []
+    )
+    watches = list(
+        Watch.objects.filter(user_id=user.pk).select_related("page").order_by("page__path")
+    )
+    return {"since": since, "new_changes": new, "older_changes": older, "watches": watches}
+
+
+def unread_notifications_count(user) -> int:
+    from wiki.models import Notification
+
+    if user is None or not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(user_id=user.pk, read_at__isnull=True).count()
+
+
+def user_notifications(user, limit: int = 100) -> list:
+    from wiki.models import Notification
+
+    return list(
+        Notification.objects.filter(user_id=user.pk)
+        .select_related("change", "change__user", "change__page")
+        .annotate(previous_revision_id=_previous_revision("change__page_id", "change__created_at"))
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def page_threads(page: Page) -> list:
+    """The page's discussion threads, open ones first, each with `message_tree`: a list of
+    (message, children) pairs, nested as the replies are. Two queries."""
+    from wiki.models import Message, Thread
+
+    threads = list(
+        Thread.objects.filter(page_id=page.pk)
+        .select_related("created_by", "resolved_by")
+        .order_by("resolved_at", "-created_at")
+    )
+    children: dict = {}
+    for message in (
+        Message.objects.filter(thread__page_id=page.pk)
+        .select_related("author")
+        .order_by("created_at", "id")
+    ):
+        children.setdefault((message.thread_id, message.parent_id), []).append(message)
+
+    def tree(thread_id, parent_id):
+        return [
+            (message, tree(thread_id, message.pk))
+            for message in children.get((thread_id, parent_id), [])
+        ]
+
+    for thread in threads:
+        thread.message_tree = tree(thread.pk, None)
+    # Open threads first (resolved_at NULLS come last in PostgreSQL's ascending order).
+    threads.sort(key=lambda t: (t.resolved_at is not None, -t.created_at.timestamp()))
+    return threads
+
+
+def page_backlinks(page: Page, user) -> list[Page]:
+    """The pages linking to `page` that `user` may view, by title."""
+    pages = Page.objects.filter(outgoing_links__target_id=page.pk).distinct()
+    visible = _pages_visible_q(user)
+    if visible is not None:
+        pages = pages.filter(visible)
+    return list(pages.order_by("title").specific())
+
+
+def wanted_pages(user, limit: int = 500) -> list[dict]:
+    """Red links: each missing target with how many visible pages ask for it, and which."""
+    from wiki.models import PageLink
+
+    links = PageLink.objects.filter(target__isnull=True)
+    visible = _pages_visible_q(user, "source__")
+    if visible is not None:
+        links = links.filter(visible)
+    rows = links.select_related("source").order_by("target_text", "source__title")
+    wanted: dict[str, dict] = {}
+    for link in rows:
+        # Titles resolve case-insensitively: « Page » and « page » ask for the same page.
+        entry = wanted.setdefault(
+            link.target_text.casefold(), {"title": link.target_text, "sources": []}
+        )
+        if link.source not in entry["sources"]:
+            entry["sources"].append(link.source)
+    result = sorted(wanted.values(), key=lambda e: (-len(e["sources"]), e["title"].lower()))
+    for entry in result:
+        entry["count"] = len(entry["sources"])
+    return result[:limit]
+
+
+def domains_user_can_add_to(user) -> list:
+    """Domains under which `user` may create a competency page (for a red link)."""
+    if user is None or not user.is_authenticated:
+        return []
+    domains = DomainPage.objects.all()
+    if not user.is_superuser:
+        from wagtail.models import GroupPagePermission
+
+        paths = set(
+            GroupPagePermission.objects.filter(
+                group__user=user, permission__codename="add_page"
+            ).values_list("page__path", flat=True)
+        )
+        if not paths:
+            return []
+        allowed = Q()
+        for path in paths:
+            allowed |= Q(path__startswith=path)
+        domains = domains.filter(allowed)
+    return list(domains.order_by("path"))
