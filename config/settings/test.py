@@ -1,12 +1,17 @@
-"""Tests run against the real services started by `make services` (services/up.sh)."""
+"""Tests run against the real services started by `make services` (services/up.sh).
+
+Each test run gets its own database, channel-layer prefix, cache prefix and index prefix, so
+that concurrent runs (developers, CI, benchmarks) never see each other's data. The run id is
+exported, so an ASGI server started by a test (tests/e2e) shares them."""
 
 import os
 
+RUN_ID = os.environ.setdefault("TEST_RUN_ID", str(os.getpid()))
 os.environ.setdefault("DATABASE_URL", "postgres://wiki:wiki@127.0.0.1:5432/wiki")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/1")
 os.environ.setdefault("ELASTICSEARCH_URL", "http://127.0.0.1:9200")
-os.environ.setdefault("SEARCH_INDEX_PREFIX", f"test{os.getpid()}")
-os.environ.setdefault("CACHE_KEY_PREFIX", f"test{os.getpid()}")
+os.environ.setdefault("SEARCH_INDEX_PREFIX", f"test{RUN_ID}")
+os.environ.setdefault("CACHE_KEY_PREFIX", f"test{RUN_ID}")
 
 from .base import *  # noqa: E402, F403
 
@@ -19,9 +24,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Static files straight from the apps' folders: no collectstatic before tests.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
 
-# Each test run gets its own database, channel-layer prefix, cache prefix and index prefix, so
-# that concurrent runs (developers, CI, benchmarks) never see each other's data.
-DATABASES["default"]["TEST"] = {"NAME": f"test_wiki_{os.getpid()}"}  # noqa: F405
+DATABASES["default"]["TEST"] = {"NAME": f"test_wiki_{RUN_ID}"}  # noqa: F405
 if "CONFIG" in CHANNEL_LAYERS["default"]:  # noqa: F405
-    CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"test{os.getpid()}"  # noqa: F405
+    CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"test{RUN_ID}"  # noqa: F405

@@ -53,3 +53,116 @@ def axe():
         return result["violations"]
 
     return run
+
+
+@pytest.fixture
+def user_page(browser, live_server):
+    """Factory: a new browser context logged in as `username` (session cookie, no password)."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    contexts = []
+
+    def open_as(username: str):
+        client = Client()
+        client.force_login(get_user_model().objects.get(username=username))
+        context = browser.new_context(base_url=live_server.url, locale="fr-FR")
+        context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "url": live_server.url,
+                }
+            ]
+        )
+        contexts.append(context)
+        new_page = context.new_page()
+        new_page.set_default_timeout(10_000)
+        return new_page
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def asgi_server(transactional_db):
+    """The real ASGI application (HTTP + WebSocket) in a daphne process on loopback, on the
+    test database: for journeys that need Channels (the WSGI live_server has no WebSocket)."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from django.db import connection
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    daphne = os.path.join(os.path.dirname(sys.executable), "daphne")
+    process = subprocess.Popen(
+        [daphne, "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(url + "/healthz", timeout=2)
+            break
+        except Exception:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail("daphne did not start: " + process.stderr.read().decode()[-2000:])
+            time.sleep(0.2)
+    yield url
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture
+def asgi_user_page(browser, asgi_server):
+    """Factory: a browser context on the ASGI server, logged in as `username`."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    contexts = []
+
+    def open_as(username: str | None = None):
+        context = browser.new_context(base_url=asgi_server, locale="fr-FR")
+        if username:
+            client = Client()
+            client.force_login(get_user_model().objects.get(username=username))
+            context.add_cookies(
+                [
+                    {
+                        "name": settings.SESSION_COOKIE_NAME,
+                        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                        "url": asgi_server,
+                    }
+                ]
+            )
+        contexts.append(context)
+        new_page = context.new_page()
+        new_page.set_default_timeout(10_000)
+        return new_page
+
+    yield open_as
+    for context in contexts:
+        context.close()
