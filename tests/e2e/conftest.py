@@ -7,7 +7,9 @@ CHROMIUM = "/usr/bin/chromium"
 AXE = settings.BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
 
 
-@pytest.fixture(scope="session")
+# Package scope: Playwright's sync API keeps an event loop in the main thread while it runs,
+# which would break the asyncio tests (Channels consumers) collected after tests/e2e.
+@pytest.fixture(scope="package")
 def browser():
     from playwright.sync_api import sync_playwright
 
