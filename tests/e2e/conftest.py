@@ -7,9 +7,10 @@ CHROMIUM = "/usr/bin/chromium"
 AXE = settings.BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
 
 
-# Package scope: Playwright's sync API keeps an event loop in the main thread while it runs,
-# which would break the asyncio tests (Channels consumers) collected after tests/e2e.
-@pytest.fixture(scope="package")
+# One browser per test: Playwright's sync API keeps an event loop in the main thread while it
+# runs (which would break the asyncio tests collected after tests/e2e), and a browser kept
+# across tests reuses its connections to the live server past the database being restored.
+@pytest.fixture
 def browser():
     from playwright.sync_api import sync_playwright
 
