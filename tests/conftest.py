@@ -14,9 +14,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the initial data once into the test database for the non-transactional tests."""
-    from wiki.services.seeding import initial_data_load
-
     from django.db import connections
+
+    from wiki.services.seeding import initial_data_load
 
     with django_db_blocker.unblock():
         initial_data_load()

@@ -64,3 +64,62 @@ class PageEditorsConsumer(AsyncJsonWebsocketConsumer):
         if event["sender"] == self.channel_name:
             return
         await self.send_json({"type": "presence", "event": event["event"], "name": event["name"]})
+
+
+class RecentChangesConsumer(AsyncJsonWebsocketConsumer):
+    """« Modifications récentes », live: each saved change the viewer may see and that matches
+    the page's filters (query string on connect) arrives as the row's HTML, rendered here."""
+
+    async def connect(self) -> None:
+        from urllib.parse import parse_qs
+
+        from django.conf import settings
+        from django.contrib.auth.models import AnonymousUser
+
+        self.user = self.scope.get("user") or AnonymousUser()
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        self.query = {key: values[-1] for key, values in query.items()}
+        languages = {code for code, _name in settings.LANGUAGES}
+        lang = self.query.pop("lang", "")
+        self.language = lang if lang in languages else settings.LANGUAGE_CODE
+        self.filters = await database_sync_to_async(self._filters)()
+        self.group = groups.recent_changes_group()
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code: int) -> None:
+        group = getattr(self, "group", None)
+        if group is not None:
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def receive_json(self, content, **kwargs) -> None:
+        await self.send_json({"type": "error", "message": "Message inconnu."})
+
+    async def change_saved(self, event: dict) -> None:
+        change_id = int(event["change_id"])
+        html = await database_sync_to_async(self._row_html)(change_id)
+        if html:
+            await self.send_json({"type": "change", "change_id": change_id, "html": html})
+
+    def _filters(self):
+        from wiki.filters import RecentChangesFilterForm
+
+        keys = ("college", "referentiel", "author", "unpatrolled", "period")
+        data = {key: self.query[key] for key in keys if self.query.get(key)}
+        return RecentChangesFilterForm(data or None, user=self.user).filters()
+
+    def _row_html(self, change_id: int) -> str:
+        from django.template.loader import render_to_string
+        from django.utils import translation
+
+        from wiki.permissions import can_patrol
+        from wiki.selectors import recent_changes
+
+        change = recent_changes(user=self.user, filters=self.filters).filter(pk=change_id).first()
+        if change is None:
+            return ""
+        with translation.override(self.language):
+            return render_to_string(
+                "wiki/includes/_change_row.html",
+                {"change": change, "can_patrol": can_patrol(self.user), "next_url": ""},
+            )

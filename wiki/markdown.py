@@ -16,6 +16,7 @@ import markdown
 import nh3
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
+from markdown.util import AtomicString
 
 WIKILINK_RE = r"\[\[([^\[\]|\n]{1,200})(?:\|([^\[\]\n]{1,200}))?\]\]"
 _WIKILINK = re.compile(WIKILINK_RE)
@@ -70,7 +71,8 @@ class _WikiLinkProcessor(InlineProcessor):
         target = normalise_target(m.group(1))
         label = normalise_target(m.group(2)) if m.group(2) else target
         element = etree.Element("a")
-        element.text = label
+        # Atomic: the label is text, never parsed again (HTML in it shows as text, escaped).
+        element.text = AtomicString(label)
         found = self.resolved.get(target)
         if found:
             element.set("href", found.url)

@@ -50,3 +50,22 @@ def can_follow_page_editors(user, page_id: int) -> bool:
     if page is None:
         return False
     return can_edit_page(user, page)
+
+
+# --- Discussions -------------------------------------------------------------------------
+
+
+def can_discuss_page(user, page: Page) -> bool:
+    """Logged-in members who may view a page may open and answer its discussions."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return can_view_page(user, page)
+
+
+def can_resolve_thread(user, thread) -> bool:
+    """The thread's author, patrollers, the steering committee and the page's editors."""
+    if not can_discuss_page(user, thread.page):
+        return False
+    if thread.created_by_id is not None and thread.created_by_id == user.pk:
+        return True
+    return can_patrol(user) or can_edit_page(user, thread.page)

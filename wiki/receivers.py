@@ -22,3 +22,35 @@ def revision_saved(sender, instance: Revision, created: bool, raw: bool = False,
 def link_targets_changed(sender, **kwargs) -> None:
     # A page appeared, vanished or moved: cached renderings may hold stale links.
     links_version_bump()
+
+
+# --- Watchlists and the link graph --------------------------------------------------------
+
+from wiki import broadcast  # noqa: E402
+from wiki.services.changes import WIKI_PAGE_MODELS  # noqa: E402
+from wiki.services.links import page_links_retarget, page_links_update_from_content  # noqa: E402
+from wiki.services.watchlists import notifications_for_change  # noqa: E402
+
+
+@receiver(broadcast.change_committed, dispatch_uid="wiki.watchlists_notify")
+def change_committed_notify(sender, change_id: int, **kwargs) -> None:
+    notifications_for_change(change_id)
+
+
+@receiver(post_save, sender=Revision, dispatch_uid="wiki.page_links_update")
+def revision_saved_links(
+    sender, instance: Revision, created: bool, raw: bool = False, **kwargs
+) -> None:
+    if created and not raw and instance.content_type.model in WIKI_PAGE_MODELS:
+        page_links_update_from_content(page_id=int(instance.object_id), content=instance.content)
+
+
+@receiver(post_save, dispatch_uid="wiki.page_links_retarget")
+def page_saved_links(sender, instance, created: bool, raw: bool = False, **kwargs) -> None:
+    """A page created or renamed takes over the red links that name it."""
+    if raw or not isinstance(instance, Page) or sender._meta.app_label != "wiki":
+        return
+    update_fields = kwargs.get("update_fields")
+    if update_fields is not None and not {"title", "code"} & set(update_fields):
+        return
+    page_links_retarget(instance)

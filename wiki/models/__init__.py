@@ -34,3 +34,4 @@ __all__ = [
     "ReferentielPage",
     "Specialty",
 ]
+from .audit import MembershipHistoricalRecords  # noqa: E402, F401 (audits group memberships)

@@ -32,3 +32,14 @@ def wiki_url(page) -> str:
     from django.urls import reverse
 
     return page.url if page.live else reverse("wiki:draft", args=[page.pk])
+
+
+@register.simple_tag
+def change_diff_url(change, previous_revision_id=None) -> str:
+    """The diff of a change against the revision before it, or the page's history."""
+    from django.urls import reverse
+
+    if previous_revision_id:
+        diff = reverse("wiki:diff", args=[change.page_id])
+        return f"{diff}?de={previous_revision_id}&a={change.revision_id}"
+    return reverse("wiki:history", args=[change.page_id])

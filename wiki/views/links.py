@@ -1,11 +1,25 @@
-"""Placeholder views: the URL contract is fixed in wiki/urls.py; this module is being built."""
+"""« Pages liées » (backlinks) and « Pages demandées » (red links): reads of the link graph."""
 
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from wagtail.models import Page
+
+from wiki import selectors
+from wiki.permissions import can_view_page
 
 
-def page_backlinks(request, *args, **kwargs):
-    raise Http404
+def page_backlinks(request: HttpRequest, page_id: int) -> HttpResponse:
+    page = get_object_or_404(Page, pk=page_id, depth__gt=1).specific
+    if not can_view_page(request.user, page):
+        raise Http404
+    return render(
+        request,
+        "wiki/page_backlinks.html",
+        {"page": page, "backlinks": selectors.page_backlinks(page, request.user)},
+    )
 
 
-def wanted_pages(request, *args, **kwargs):
-    raise Http404
+def wanted_pages(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "wiki/wanted_pages.html", {"wanted": selectors.wanted_pages(request.user)}
+    )

@@ -1,11 +1,57 @@
-"""Placeholder views: the URL contract is fixed in wiki/urls.py; this module is being built."""
+"""Marking a change patrolled (POST) and the patrol log."""
 
-from django.http import Http404
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from wiki import selectors
+from wiki.models import Change
+from wiki.permissions import can_patrol
+from wiki.services.patrol import PATROL_ACTION, change_unpatrol
+from wiki.services.patrol import change_patrol as patrol_service
 
 
-def change_patrol(request, *args, **kwargs):
-    raise Http404
+@require_POST
+def change_patrol(request: HttpRequest, change_id: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not can_patrol(request.user):
+        raise PermissionDenied
+    change = get_object_or_404(Change, pk=change_id)
+    if request.POST.get("action") == "unpatrol":
+        change_unpatrol(change=change, user=request.user)
+        messages.success(request, _("The patrol mark was withdrawn."))
+    else:
+        patrol_service(change=change, user=request.user)
+        messages.success(request, _("The change was marked as patrolled."))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = None
+    return redirect(target or "wiki:recent-changes")
 
 
-def patrol_log(request, *args, **kwargs):
-    raise Http404
+@require_GET
+def patrol_log(request: HttpRequest) -> HttpResponse:
+    try:
+        number = max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        number = 1
+    entries, has_next = selectors.patrol_log_entries(user=request.user, page=number)
+    return render(
+        request,
+        "wiki/patrol_log.html",
+        {
+            "entries": entries,
+            "page_number": number,
+            "has_next": has_next,
+            "has_previous": number > 1,
+            "patrol_action": PATROL_ACTION,
+        },
+    )

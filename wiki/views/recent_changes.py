@@ -1,7 +1,45 @@
-"""Placeholder views: the URL contract is fixed in wiki/urls.py; this module is being built."""
+"""« Modifications récentes »: every edit across the wiki, newest first, filtered, paginated,
+updated live (wiki.consumers.RecentChangesConsumer + static/wiki/recent_changes.js)."""
 
-from django.http import Http404
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from wiki import selectors
+from wiki.filters import RecentChangesFilterForm
+from wiki.permissions import can_patrol
+
+FILTER_FIELDS = ("college", "referentiel", "author", "unpatrolled", "period")
 
 
-def recent_changes(request, *args, **kwargs):
-    raise Http404
+@require_GET
+def recent_changes(request: HttpRequest) -> HttpResponse:
+    bound = any(request.GET.get(name) for name in FILTER_FIELDS)
+    form = RecentChangesFilterForm(request.GET if bound else None, user=request.user)
+    filters = form.filters()
+    try:
+        number = max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        number = 1
+    changes, has_next = selectors.recent_changes_page(
+        user=request.user, filters=filters, page=number
+    )
+    patroller = can_patrol(request.user)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "wiki/recent_changes.html",
+        {
+            "form": form,
+            "changes": changes,
+            "page_number": number,
+            "has_next": has_next,
+            "has_previous": number > 1,
+            "query": query.urlencode(),
+            "can_patrol": patroller,
+            "unpatrolled_per_college": (
+                selectors.unpatrolled_count_per_college() if patroller else None
+            ),
+        },
+    )
