@@ -28,6 +28,7 @@ install: $(VENV)/.installed
 demo: install
 	$(DEV) $(BIN)/python manage.py migrate --noinput -v 0
 	$(DEV) $(BIN)/python manage.py load_initial_data
+	$(DEV) $(BIN)/python manage.py load_demo_study
 	$(DEV) $(BIN)/python manage.py collectstatic --noinput -v 0
 	@$(DEV) $(BIN)/python manage.py demo_accounts --url http://$(HOST):$(PORT)/
 	$(DEV) $(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application

@@ -15,6 +15,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("wiki/", include("wiki.urls")),
+    path("consensus/", include("consensus.urls")),
     path("", include("search.urls")),
 ]
 

@@ -36,8 +36,27 @@ def django_db_setup(django_db_setup, django_db_blocker):
         )
 
 
+TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "asgi_server", "seeded"}
+
+
+def pytest_collection_modifyitems(items):
+    """Every transactional test restores the seeded snapshot (serialized rollback).
+
+    Mixing them with plain transactional tests would break the restore: their flush re-creates
+    content types and permissions with new ids, which the snapshot then collides with."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+            TRANSACTIONAL_FIXTURES & set(getattr(item, "fixturenames", ()))
+        )
+        if transactional:
+            kwargs = {**(marker.kwargs if marker else {}), "transaction": True}
+            kwargs["serialized_rollback"] = True
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
 @pytest.fixture
-def seeded(django_db_serialized_rollback, transactional_db):
+def seeded(transactional_db):
     """For transactional tests (live server, consumers): the seeded database, restored from the
     session snapshot after Django flushed the tables."""
 

@@ -1,0 +1,55 @@
+"""Live participation on the facilitator's dashboard. The consumer only routes messages."""
+
+from __future__ import annotations
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.template.loader import render_to_string
+
+from consensus import groups, permissions, selectors
+from consensus.models import Study
+
+
+def participation_fragment(study_id: int) -> dict:
+    study = Study.objects.get(pk=study_id)
+    participation = selectors.study_participation(study)
+    return {
+        "type": "participation",
+        "rounds": [
+            {
+                "number": p.round.number,
+                "status": p.round.status,
+                "invited": p.invited,
+                "submitted": p.submitted,
+                "pending": len(p.pending),
+            }
+            for p in participation
+        ],
+        "html": render_to_string(
+            "consensus/includes/_participation.html", {"participation": participation}
+        ),
+    }
+
+
+class StudyParticipationConsumer(AsyncJsonWebsocketConsumer):
+    async def connect(self) -> None:
+        self.study_id = int(self.scope["url_route"]["kwargs"]["study_id"])
+        user = self.scope.get("user")
+        if not await database_sync_to_async(permissions.can_follow_study)(user, self.study_id):
+            await self.close(code=4403)
+            return
+        self.group = groups.study_participation_group(self.study_id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        await self.participation_changed({})
+
+    async def disconnect(self, code: int) -> None:
+        group = getattr(self, "group", None)
+        if group is not None:
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def receive_json(self, content, **kwargs) -> None:
+        await self.send_json({"type": "error", "message": "Message inconnu."})
+
+    async def participation_changed(self, event: dict) -> None:
+        await self.send_json(await database_sync_to_async(participation_fragment)(self.study_id))

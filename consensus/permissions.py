@@ -1,0 +1,62 @@
+"""Plain predicates about who may do what in a Delphi study. Services enforce them; views,
+consumers and templates reuse them to fail early or hide a button."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from wiki.services.roles import FACILITATORS, PANELISTS, STEERING_COMMITTEE
+
+if TYPE_CHECKING:
+    from consensus.models import Panelist, Round, Study
+
+
+def _in_group(user, name: str) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return user.groups.filter(name=name).exists()
+
+
+def is_facilitator(user) -> bool:
+    return _in_group(user, FACILITATORS)
+
+
+def is_committee_member(user) -> bool:
+    return _in_group(user, STEERING_COMMITTEE)
+
+
+def is_panelist(user) -> bool:
+    return _in_group(user, PANELISTS)
+
+
+def can_create_study(user) -> bool:
+    return is_facilitator(user)
+
+
+def can_manage_study(user, study: Study) -> bool:
+    return is_facilitator(user)
+
+
+def can_follow_study(user, study_id: int) -> bool:
+    """The live participation dashboard is the facilitators' view."""
+    return is_facilitator(user)
+
+
+def can_view_results(user, study: Study) -> bool:
+    return is_facilitator(user) or is_committee_member(user)
+
+
+def can_decide(user, study: Study) -> bool:
+    return is_committee_member(user)
+
+
+def panelist_for(user, study: Study) -> Panelist | None:
+    if user is None or not user.is_authenticated:
+        return None
+    return study.panelists.filter(user=user).first()
+
+
+def can_rate(user, delphi_round: Round) -> bool:
+    return delphi_round.is_open and panelist_for(user, delphi_round.study) is not None

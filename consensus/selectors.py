@@ -1,0 +1,432 @@
+"""Read queries for studies, rounds and results.
+
+Anonymity is a duty of this module: what a facilitator, a committee member or an export reads
+never carries ``Rating.panelist.user``; raters appear, at most, as a stable pseudonym (HMAC of
+the study and panelist ids with ``SECRET_KEY``). Statistics come from the pure, tested
+``consensus.stats.compute_all``, fed from a single ``values_list`` query.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import itertools
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.conf import settings
+from django.db import connections
+from django.db.models import Count, Q
+
+from consensus.models import (
+    Ballot,
+    Decision,
+    Item,
+    Panelist,
+    Rating,
+    Round,
+    RoundItem,
+    Study,
+)
+from consensus.rules import CONSENSUS_AGREE, CONSENSUS_DISAGREE
+from consensus.stats import ConsensusReport, ItemStability, ItemStats, Ratings, compute_all
+
+
+def panelist_pseudonym(study_id: int, panelist_id: int) -> str:
+    """Stable per study and panelist; unguessable without the secret key."""
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(),
+        f"consensus.panelist:{study_id}:{panelist_id}".encode(),
+        hashlib.sha256,
+    ).hexdigest()
+    return f"P-{digest[:10].upper()}"
+
+
+def studies_for_user(user) -> dict[str, list[Study]]:
+    from consensus import permissions
+
+    staff = permissions.is_facilitator(user) or permissions.is_committee_member(user)
+    managed = list(Study.objects.all()) if staff else []
+    rated = (
+        list(Study.objects.filter(panelists__user=user).distinct()) if user.is_authenticated else []
+    )
+    return {"managed": managed, "rated": rated}
+
+
+def ratings_arrays(study: Study, rounds: list[int] | None = None) -> Ratings:
+    """All ratings of the study as arrays for ``compute_all``: one query, no user column.
+
+    Items are labelled by their code, panelists by their id (internal, never displayed).
+    """
+    query = Rating.objects.filter(round_item__round__study=study)
+    if rounds is not None:
+        query = query.filter(round_item__round__number__in=rounds)
+    rows = query.values_list(
+        "round_item__item_id", "panelist_id", "round_item__round__number", "score"
+    )
+    # The values_list's own SQL on a plain cursor: no per-row Python object but the tuple.
+    sql, params = rows.query.sql_with_params()
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    flat = np.fromiter(itertools.chain.from_iterable(fetched), np.int64, count=4 * len(fetched))
+    data = flat.reshape(-1, 4)
+    codes = dict(Item.objects.filter(study=study).values_list("id", "code"))
+    item_ids, item_idx = np.unique(data[:, 0], return_inverse=True)
+    panelist_ids, panelist_idx = np.unique(data[:, 1], return_inverse=True)
+    # compute_all expects labels sorted so that code order is label order.
+    labels = [codes[int(i)] for i in item_ids]
+    order = np.argsort(np.array(labels, dtype=str), kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(order.size)
+    return Ratings(
+        item=rank[item_idx] if order.size else item_idx,
+        panelist=panelist_idx,
+        round=data[:, 2],
+        score=data[:, 3],
+        item_labels=tuple(labels[i] for i in order),
+        panelist_labels=tuple(str(int(p)) for p in panelist_ids),
+    )
+
+
+@dataclass
+class ItemResult:
+    item: Item
+    rounds: dict[int, ItemStats] = field(default_factory=dict)
+    stability: dict[int, ItemStability] = field(default_factory=dict)  # keyed by to_round
+    versions: dict[int, int] = field(default_factory=dict)  # round -> version number rated
+    histograms: dict[int, list[tuple[int, int, float]]] = field(default_factory=dict)
+    decision: Decision | None = None
+
+    @property
+    def final(self) -> ItemStats | None:
+        return self.rounds[max(self.rounds)] if self.rounds else None
+
+
+@dataclass
+class StudyResults:
+    study: Study
+    report: ConsensusReport
+    items: list[ItemResult]
+    round_numbers: list[int]
+    stop_reasons: list[str]
+
+
+def study_results(study: Study) -> StudyResults:
+    """Per item and round statistics, stability and Kendall's W, by the study's own rule."""
+    ratings = ratings_arrays(study)
+    report = compute_all(ratings, study.scale, study.rule)
+    histograms = _histograms(ratings, study)
+    items = list(Item.objects.filter(study=study).select_related("decision"))
+    by_code = {item.code: ItemResult(item=item) for item in items}
+    for item in items:
+        with contextlib.suppress(Decision.DoesNotExist):
+            by_code[item.code].decision = item.decision
+    for row in report.items:
+        by_code[row.item].rounds[row.round] = row.stats
+        by_code[row.item].histograms[row.round] = histograms[(row.item, row.round)]
+    for row in report.stability:
+        by_code[row.item].stability[row.to_round] = row
+    by_id = {result.item.pk: result for result in by_code.values()}
+    for item_id, number, version in RoundItem.objects.filter(round__study=study).values_list(
+        "item_id", "round__number", "version__number"
+    ):
+        by_id[item_id].versions[number] = version
+    round_numbers = list(study.rounds.order_by("number").values_list("number", flat=True))
+    return StudyResults(
+        study=study,
+        report=report,
+        items=list(by_code.values()),
+        round_numbers=round_numbers,
+        stop_reasons=_stop_reasons(study, report, round_numbers),
+    )
+
+
+def _histograms(ratings: Ratings, study: Study) -> dict[tuple[str, int], list]:
+    """(score, count, bar length %) per item and round, for the charts."""
+    points = study.scale_max - study.scale_min + 1
+    if not len(ratings):
+        return {}
+    rounds = np.asarray(ratings.round)
+    max_round = int(rounds.max())
+    key = (np.asarray(ratings.item) * (max_round + 1) + rounds) * points + (
+        np.asarray(ratings.score) - study.scale_min
+    )
+    counts = np.bincount(key, minlength=len(ratings.item_labels) * (max_round + 1) * points)
+    counts = counts.reshape(len(ratings.item_labels), max_round + 1, points)
+    result = {}
+    for i, code in enumerate(ratings.item_labels):
+        for r in range(1, max_round + 1):
+            row = counts[i, r]
+            top = int(row.max()) or 1
+            result[(code, r)] = [
+                (study.scale_min + j, int(c), 100 * int(c) / top) for j, c in enumerate(row)
+            ]
+    return result
+
+
+def _stop_reasons(study: Study, report: ConsensusReport, round_numbers: list[int]) -> list[str]:
+    """Which of the protocol's stop criteria the last closed round meets (codes)."""
+    closed = list(study.rounds.closed().order_by("number").values_list("number", flat=True))
+    if not closed:
+        return []
+    last = closed[-1]
+    reasons = []
+    final = [row.stats for row in report.items if row.round == last]
+    if (
+        study.stop_when_all_classified
+        and final
+        and all(s.classification in (CONSENSUS_AGREE, CONSENSUS_DISAGREE) for s in final)
+    ):
+        reasons.append("all_classified")
+    changes = [
+        row.stability.net_change
+        for row in report.stability
+        if row.to_round == last and row.stability.net_change is not None
+    ]
+    limit = study.stability_max_net_change
+    if limit is not None and changes and max(changes) <= limit + 1e-9:
+        reasons.append("stable")
+    if last >= study.max_rounds:
+        reasons.append("max_rounds")
+    return reasons
+
+
+# --- participation ---------------------------------------------------------------------------
+
+
+@dataclass
+class CategoryRate:
+    category: str
+    label: str
+    invited: int
+    submitted: int
+
+    @property
+    def rate(self) -> float:
+        return self.submitted / self.invited if self.invited else 0.0
+
+
+@dataclass
+class RoundParticipation:
+    round: Round
+    invited: int
+    submitted: int
+    started: int
+    by_category: list[CategoryRate]
+    pending: list[str]  # names of who has not submitted yet (for a reminder)
+    lost_since_previous: int | None  # attrition: submitted the previous round, not this one
+
+    @property
+    def rate(self) -> float:
+        return self.submitted / self.invited if self.invited else 0.0
+
+
+def study_participation(study: Study) -> list[RoundParticipation]:
+    """Response rate per round and panelist category, pending panelists, attrition."""
+    panelists = list(Panelist.objects.filter(study=study).select_related("user"))
+    ballots = defaultdict(dict)
+    for round_id, panelist_id, submitted in Ballot.objects.filter(round__study=study).values_list(
+        "round_id", "panelist_id", "submitted_at"
+    ):
+        ballots[round_id][panelist_id] = submitted is not None
+    labels = dict(Panelist.Category.choices)
+    result = []
+    previous_submitted: set[int] | None = None
+    for delphi_round in study.rounds.order_by("number"):
+        state = ballots.get(delphi_round.pk, {})
+        submitted = {pid for pid, done in state.items() if done}
+        by_category = []
+        invited_by_cat = Counter(p.category for p in panelists)
+        submitted_by_cat = Counter(p.category for p in panelists if p.pk in submitted)
+        for category in Panelist.Category.values:
+            if invited_by_cat[category]:
+                by_category.append(
+                    CategoryRate(
+                        category,
+                        str(labels[category]),
+                        invited_by_cat[category],
+                        submitted_by_cat[category],
+                    )
+                )
+        pending = sorted(
+            (p.user.get_full_name() or p.user.get_username())
+            for p in panelists
+            if p.pk not in submitted
+        )
+        result.append(
+            RoundParticipation(
+                round=delphi_round,
+                invited=len(panelists),
+                submitted=len(submitted),
+                started=len(state),
+                by_category=by_category,
+                pending=pending,
+                lost_since_previous=(
+                    len(previous_submitted - submitted) if previous_submitted is not None else None
+                ),
+            )
+        )
+        previous_submitted = submitted
+    return result
+
+
+# --- panelist's ballot -----------------------------------------------------------------------
+
+
+@dataclass
+class Feedback:
+    """What a panelist sees of the previous round for one item (never who rated what)."""
+
+    round_number: int
+    histogram: list[tuple[int, int]]  # (score, count) for every point of the scale
+    n: int
+    median: float | None
+    own_score: int | None
+    comments: list[str]
+
+    @property
+    def max_count(self) -> int:
+        return max((c for _s, c in self.histogram), default=0) or 1
+
+    @property
+    def bars(self) -> list[tuple[int, int, float]]:
+        return [(s, c, 100 * c / self.max_count) for s, c in self.histogram]
+
+
+@dataclass
+class BallotLine:
+    round_item: RoundItem
+    score: int | None
+    comment: str
+    feedback: Feedback | None
+
+
+def ballot_for_panelist(
+    panelist: Panelist, delphi_round: Round
+) -> tuple[Ballot | None, list[BallotLine]]:
+    round_items = list(
+        RoundItem.objects.filter(round=delphi_round).select_related("item", "version")
+    )
+    own = {
+        r.round_item_id: r
+        for r in Rating.objects.filter(panelist=panelist, round_item__round=delphi_round)
+    }
+    ballot = Ballot.objects.filter(round=delphi_round, panelist=panelist).first()
+    feedback = _previous_round_feedback(panelist, delphi_round)
+    lines = [
+        BallotLine(
+            round_item=ri,
+            score=own[ri.pk].score if ri.pk in own else None,
+            comment=own[ri.pk].comment if ri.pk in own else "",
+            feedback=feedback.get(ri.item_id),
+        )
+        for ri in round_items
+    ]
+    return ballot, lines
+
+
+def _previous_round_feedback(panelist: Panelist, delphi_round: Round) -> dict[int, Feedback]:
+    study = delphi_round.study
+    previous = study.rounds.filter(number=delphi_round.number - 1).first()
+    if previous is None:
+        return {}
+    report = compute_all(ratings_arrays(study, rounds=[previous.number]), study.scale, study.rule)
+    medians = {row.item: row.stats for row in report.items}
+    rows = Rating.objects.filter(round_item__round=previous).values_list(
+        "round_item__item_id", "round_item__item__code", "panelist_id", "score", "comment"
+    )
+    counts: dict[int, Counter] = defaultdict(Counter)
+    comments: dict[int, list[str]] = defaultdict(list)
+    own: dict[int, int] = {}
+    codes: dict[int, str] = {}
+    for item_id, code, panelist_id, score, comment in rows:
+        codes[item_id] = code
+        counts[item_id][score] += 1
+        if comment:
+            comments[item_id].append(comment)
+        if panelist_id == panelist.pk:
+            own[item_id] = score
+    result = {}
+    for item_id, counter in counts.items():
+        stats = medians.get(codes[item_id])
+        result[item_id] = Feedback(
+            round_number=previous.number,
+            histogram=[(s, counter.get(s, 0)) for s in study.scale_values],
+            n=sum(counter.values()),
+            median=stats.median if stats else None,
+            own_score=own.get(item_id),
+            # Sorted text: neither the author nor the order of submission shows through.
+            comments=sorted(comments[item_id]),
+        )
+    return result
+
+
+def open_round_for_panelist(user) -> list[tuple[Round, Panelist, Ballot | None]]:
+    """Open rounds of the studies where the user sits on the panel."""
+    if not user.is_authenticated:
+        return []
+    result = []
+    for panelist in Panelist.objects.filter(user=user).select_related("study"):
+        delphi_round = panelist.study.rounds.open().first()
+        if delphi_round is not None:
+            ballot = Ballot.objects.filter(round=delphi_round, panelist=panelist).first()
+            result.append((delphi_round, panelist, ballot))
+    return result
+
+
+# --- exports ---------------------------------------------------------------------------------
+
+EXPORT_COLUMNS = ("item", "version", "round", "panelist", "score", "comment")
+
+
+def ratings_export_rows(study: Study) -> list[tuple]:
+    """Every rating with a pseudonym instead of the panelist (for CSV/XLSX exports)."""
+    rows = (
+        Rating.objects.filter(round_item__round__study=study)
+        .order_by("round_item__item__position", "round_item__round__number", "panelist_id")
+        .values_list(
+            "round_item__item__code",
+            "round_item__version__number",
+            "round_item__round__number",
+            "panelist_id",
+            "score",
+            "comment",
+        )
+    )
+    return [
+        (code, version, number, panelist_pseudonym(study.pk, pid), score, comment)
+        for code, version, number, pid, score, comment in rows
+    ]
+
+
+def panel_composition(study: Study) -> list[tuple[str, int]]:
+    labels = dict(Panelist.Category.choices)
+    counts = (
+        Panelist.objects.filter(study=study)
+        .values_list("category")
+        .annotate(n=Count("id"))
+        .order_by("category")
+    )
+    return [(str(labels.get(cat, cat)), n) for cat, n in counts]
+
+
+def rounds_flow(study: Study) -> list[dict]:
+    """Participants per round with denominators (CREDES/ACCORD flow)."""
+    return [
+        {
+            "number": p.round.number,
+            "invited": p.invited,
+            "started": p.started,
+            "submitted": p.submitted,
+            "rate": p.rate,
+            "lost": p.lost_since_previous,
+        }
+        for p in study_participation(study)
+    ]
+
+
+def submitted_count(delphi_round: Round) -> int:
+    return Ballot.objects.filter(round=delphi_round).filter(~Q(submitted_at=None)).count()

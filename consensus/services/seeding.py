@@ -1,0 +1,66 @@
+"""Idempotent demo study on the radiology pilot référentiel (called by the demo loader)."""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from consensus.models import Study
+from consensus.services.ratings import Answer, ballot_submit
+from consensus.services.rounds import round_close, round_open
+from consensus.services.studies import study_create
+
+DEMO_TITLE = "Étude Delphi de démonstration — Radiologie (CERF)"
+DEMO_REFERENTIEL = "radiologie-3e-cycle"
+DEMO_FACILITATOR = "animateur.delphi"
+# Round-1 ratings: a per-item centre plus a per-panelist offset, clipped to 1-9.
+_CENTRES = (8, 7, 9, 5, 2, 8, 6, 3)
+_OFFSETS = (-1, 0, 1, 0)
+
+
+def _demo_panel() -> list[tuple]:
+    users = get_user_model().objects
+    accounts = json.loads((settings.FIXTURES_DIR / "accounts.json").read_text(encoding="utf-8"))
+    return [
+        (users.get(username=account["username"]), account["panel_category"])
+        for account in accounts
+        if account.get("panel_category")
+    ]
+
+
+@transaction.atomic
+def demo_study_load() -> Study | None:
+    """One study, four demo panelists, round 1 rated and closed, round 2 open.
+
+    Returns the study (existing or new), or None when the seed data is missing.
+    """
+    from wiki.models import ReferentielPage
+
+    existing = Study.objects.filter(title=DEMO_TITLE).first()
+    if existing is not None:
+        return existing
+    referentiel = ReferentielPage.objects.filter(slug=DEMO_REFERENTIEL).first()
+    facilitator = get_user_model().objects.filter(username=DEMO_FACILITATOR).first()
+    if referentiel is None or facilitator is None:
+        return None
+    study = study_create(
+        user=facilitator, title=DEMO_TITLE, referentiel=referentiel, panel=_demo_panel()
+    )
+    first = round_open(user=facilitator, study=study)
+    items = list(first.round_items.order_by("item__position"))
+    for p, panelist in enumerate(study.panelists.order_by("pk")):
+        answers = {
+            ri.pk: Answer(
+                min(9, max(1, _CENTRES[i % len(_CENTRES)] + _OFFSETS[p % len(_OFFSETS)])),
+                "Formulation claire." if (i + p) % 3 == 0 else "",
+            )
+            for i, ri in enumerate(items)
+        }
+        ballot_submit(user=panelist.user, delphi_round=first, answers=answers)
+    round_close(user=facilitator, delphi_round=first)
+    round_open(user=facilitator, study=study)
+    study.refresh_from_db()
+    return study

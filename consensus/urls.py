@@ -1,0 +1,21 @@
+from django.urls import path
+
+from consensus.views import exports, facilitator, panelist
+
+app_name = "consensus"
+
+urlpatterns = [
+    path("", facilitator.home, name="home"),
+    path("etudes/nouvelle/", facilitator.study_create, name="study-create"),
+    path("etudes/<int:pk>/", facilitator.study_detail, name="study-detail"),
+    path("etudes/<int:pk>/tours/ouvrir/", facilitator.round_open, name="round-open"),
+    path("etudes/<int:pk>/resultats/", facilitator.results, name="results"),
+    path("etudes/<int:pk>/decisions/", facilitator.decision_list, name="decisions"),
+    path("etudes/<int:pk>/export.csv", exports.ratings_csv, name="export-csv"),
+    path("etudes/<int:pk>/export.xlsx", exports.ratings_xlsx, name="export-xlsx"),
+    path("etudes/<int:pk>/rapport/", exports.methods_report, name="report"),
+    path("etudes/<int:pk>/rapport.pdf", exports.methods_report_pdf, name="report-pdf"),
+    path("tours/<int:pk>/clore/", facilitator.round_close, name="round-close"),
+    path("tours/<int:pk>/bulletin/", panelist.ballot, name="ballot"),
+    path("items/<int:pk>/reformuler/", facilitator.item_reword, name="item-reword"),
+]

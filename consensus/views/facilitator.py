@@ -1,0 +1,184 @@
+"""Facilitator and committee views: thin, one service call per operation."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from consensus import permissions, selectors
+from consensus.exceptions import ConsensusError
+from consensus.forms import DecisionForm, ItemRewordForm, StudyCreateForm
+from consensus.models import Item, Round, Study
+from consensus.services import decisions, rounds, studies
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "consensus/study_list.html",
+        {
+            "studies": selectors.studies_for_user(request.user),
+            "open_rounds": selectors.open_round_for_panelist(request.user),
+            "can_create": permissions.can_create_study(request.user),
+        },
+    )
+
+
+@login_required
+def study_create(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_create_study(request.user):
+        raise PermissionDenied
+    form = StudyCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            study = studies.study_create(
+                user=request.user,
+                title=form.cleaned_data["title"],
+                referentiel=form.cleaned_data["referentiel"],
+                panel=form.panel(),
+                **form.protocol(),
+            )
+        except ConsensusError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The study was created."))
+            return redirect("consensus:study-detail", pk=study.pk)
+    return render(request, "consensus/study_form.html", {"form": form})
+
+
+def _managed_study(request: HttpRequest, pk: int) -> Study:
+    study = get_object_or_404(Study, pk=pk)
+    if not permissions.can_manage_study(request.user, study):
+        raise PermissionDenied
+    return study
+
+
+@login_required
+def study_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    study = _managed_study(request, pk)
+    return render(
+        request,
+        "consensus/study_detail.html",
+        {
+            "study": study,
+            "items": study.items.prefetch_related("versions"),
+            "rounds": study.rounds.order_by("number"),
+            "open_round": study.rounds.open().first(),
+            "participation": selectors.study_participation(study),
+        },
+    )
+
+
+@require_POST
+@login_required
+def round_open(request: HttpRequest, pk: int) -> HttpResponse:
+    study = _managed_study(request, pk)
+    try:
+        delphi_round = rounds.round_open(user=request.user, study=study)
+    except ConsensusError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Round %(n)d is open.") % {"n": delphi_round.number})
+    return redirect("consensus:study-detail", pk=study.pk)
+
+
+@require_POST
+@login_required
+def round_close(request: HttpRequest, pk: int) -> HttpResponse:
+    delphi_round = get_object_or_404(Round, pk=pk)
+    study = _managed_study(request, delphi_round.study_id)
+    try:
+        rounds.round_close(user=request.user, delphi_round=delphi_round)
+    except ConsensusError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Round %(n)d is closed.") % {"n": delphi_round.number})
+    return redirect("consensus:study-detail", pk=study.pk)
+
+
+@login_required
+def item_reword(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(Item, pk=pk)
+    study = _managed_study(request, item.study_id)
+    current = item.current_version()
+    form = ItemRewordForm(
+        request.POST or None, initial={"text": current.text, "context": current.context}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            studies.item_reword(
+                user=request.user,
+                item=item,
+                text=form.cleaned_data["text"],
+                context=form.cleaned_data["context"],
+            )
+        except ConsensusError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The item was reworded."))
+            return redirect("consensus:study-detail", pk=study.pk)
+    return render(
+        request, "consensus/item_reword.html", {"form": form, "item": item, "study": study}
+    )
+
+
+@login_required
+def results(request: HttpRequest, pk: int) -> HttpResponse:
+    study = get_object_or_404(Study, pk=pk)
+    if not permissions.can_view_results(request.user, study):
+        raise PermissionDenied
+    return render(
+        request,
+        "consensus/study_results.html",
+        {"study": study, "results": selectors.study_results(study)},
+    )
+
+
+@login_required
+def decision_list(request: HttpRequest, pk: int) -> HttpResponse:
+    study = get_object_or_404(Study, pk=pk)
+    if not permissions.can_decide(request.user, study):
+        raise PermissionDenied
+    forms = {}
+    if request.method == "POST":
+        item = get_object_or_404(Item, pk=request.POST.get("item"), study=study)
+        form = DecisionForm(request.POST, prefix=f"item{item.pk}")
+        forms[item.pk] = form
+        if form.is_valid():
+            try:
+                decisions.decision_record(
+                    user=request.user,
+                    item=item,
+                    decision=form.cleaned_data["decision"],
+                    rationale=form.cleaned_data["rationale"],
+                )
+            except ConsensusError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request, _("Decision recorded for %(code)s.") % {"code": item.code}
+                )
+                return redirect("consensus:decisions", pk=study.pk)
+    results = selectors.study_results(study)
+    rows = []
+    for result in results.items:
+        decision = result.decision
+        initial = (
+            {"decision": decision.decision, "rationale": decision.rationale} if decision else {}
+        )
+        rows.append(
+            (
+                result,
+                forms.get(result.item.pk)
+                or DecisionForm(initial=initial, prefix=f"item{result.item.pk}"),
+            )
+        )
+    return render(
+        request, "consensus/decision_list.html", {"study": study, "results": results, "rows": rows}
+    )

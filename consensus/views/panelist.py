@@ -1,0 +1,91 @@
+"""The panelist's ballot: partial save, submit, and the previous round's feedback."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from consensus import permissions, selectors
+from consensus.exceptions import ConsensusError
+from consensus.models import Round, RoundItem
+from consensus.services.ratings import Answer, ballot_save
+
+
+def _answers(
+    request: HttpRequest, round_item_ids: list[int], study
+) -> tuple[dict[int, Answer], dict[int, str], dict[int, tuple[str, str]]]:
+    """Parse the posted ballot: answers, per-item errors, and what was typed (kept on error)."""
+    answers, errors, typed = {}, {}, {}
+    for pk in round_item_ids:
+        raw = request.POST.get(f"score-{pk}", "").strip()
+        comment = request.POST.get(f"comment-{pk}", "")
+        typed[pk] = (raw, comment)
+        score = None
+        if raw:
+            try:
+                score = int(raw)
+            except ValueError:
+                errors[pk] = _("Choose a value on the scale.")
+            else:
+                if not study.scale_min <= score <= study.scale_max:
+                    errors[pk] = _("Choose a value between %(min)d and %(max)d.") % {
+                        "min": study.scale_min,
+                        "max": study.scale_max,
+                    }
+        answers[pk] = Answer(score, comment)
+    return answers, errors, typed
+
+
+@login_required
+def ballot(request: HttpRequest, pk: int) -> HttpResponse:
+    delphi_round = get_object_or_404(Round.objects.select_related("study"), pk=pk)
+    study = delphi_round.study
+    panelist = permissions.panelist_for(request.user, study)
+    if panelist is None:
+        raise PermissionDenied
+    errors: dict[int, str] = {}
+    typed: dict[int, tuple[str, str]] = {}
+    error = None
+    if request.method == "POST":
+        ids = list(RoundItem.objects.filter(round=delphi_round).values_list("pk", flat=True))
+        answers, errors, typed = _answers(request, ids, study)
+        if errors:
+            error = _("Some ratings are not valid: nothing was saved. Correct them below.")
+        else:
+            submit = "submit" in request.POST
+            try:
+                ballot_save(
+                    user=request.user, delphi_round=delphi_round, answers=answers, submit=submit
+                )
+            except ConsensusError as exc:
+                error = str(exc)
+            else:
+                if submit:
+                    messages.success(request, _("Thank you: your ballot was submitted."))
+                else:
+                    messages.success(request, _("Your ballot was saved; you can come back to it."))
+                return redirect("consensus:ballot", pk=delphi_round.pk)
+    current, lines = selectors.ballot_for_panelist(panelist, delphi_round)
+    for line in lines:
+        line.error = errors.get(line.round_item.pk)
+        if line.round_item.pk in typed:  # nothing the panelist typed is lost on an error
+            raw, line.comment = typed[line.round_item.pk]
+            line.score = int(raw) if raw.lstrip("-").isdigit() else None
+    status = 200 if error is None else 400
+    return render(
+        request,
+        "consensus/ballot_form.html",
+        {
+            "study": study,
+            "round": delphi_round,
+            "ballot": current,
+            "lines": lines,
+            "error": error,
+            "submitted": bool(current and current.submitted_at),
+        },
+        status=status,
+    )

@@ -1,0 +1,62 @@
+"""Live participation through the Redis channel layer, broadcast after commit."""
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
+
+from config.asgi import application
+from consensus.services.ratings import Answer, ballot_submit
+from consensus.services.rounds import round_open
+from tests.factories.consensus import panelist_user, study_with_panel
+
+pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
+
+
+def communicator(study_id: int, user) -> WebsocketCommunicator:
+    comm = WebsocketCommunicator(
+        application,
+        f"/ws/consensus/studies/{study_id}/participation/",
+        headers=[(b"origin", b"http://localhost")],
+    )
+    comm.scope["user"] = user
+    return comm
+
+
+def _setup():
+    study = study_with_panel(n_items=1, n_panelists=2)
+    delphi_round = round_open(user=study.created_by, study=study)
+    return study, delphi_round
+
+
+def _submit(study, delphi_round):
+    panelist = study.panelists.order_by("pk").first()
+    item = delphi_round.round_items.get()
+    ballot_submit(user=panelist.user, delphi_round=delphi_round, answers={item.pk: Answer(7)})
+
+
+async def test_dashboard_sees_a_submission_live(seeded, redis_url):
+    study, delphi_round = await sync_to_async(_setup)()
+    facilitator = await sync_to_async(lambda: study.created_by)()
+    comm = communicator(study.pk, facilitator)
+    assert (await comm.connect())[0]
+    first = await comm.receive_json_from(timeout=5)
+    assert first["rounds"][0]["submitted"] == 0
+    await sync_to_async(_submit)(study, delphi_round)
+    update = await comm.receive_json_from(timeout=5)
+    assert update["type"] == "participation"
+    assert update["rounds"][0] == {
+        "number": 1,
+        "status": "open",
+        "invited": 2,
+        "submitted": 1,
+        "pending": 1,
+    }
+    assert "Tour 1" in update["html"]
+    await comm.disconnect()
+
+
+async def test_panelists_cannot_follow_the_dashboard(seeded, redis_url):
+    study, _round = await sync_to_async(_setup)()
+    user = await sync_to_async(panelist_user)()
+    connected, _code = await communicator(study.pk, user).connect()
+    assert not connected

@@ -1,0 +1,77 @@
+import numpy as np
+import pytest
+
+from consensus import selectors
+from consensus.models import Panelist
+from consensus.services.ratings import Answer, ballot_submit, rating_save
+from consensus.services.rounds import round_close, round_open
+from consensus.stats import compute_all
+from tests.factories.consensus import study_with_panel
+
+pytestmark = pytest.mark.django_db
+
+
+def _round(study, scores_by_panelist):
+    delphi_round = round_open(user=study.created_by, study=study)
+    items = list(delphi_round.round_items.order_by("item__position"))
+    for panelist, scores in zip(study.panelists.order_by("pk"), scores_by_panelist, strict=False):
+        answers = {ri.pk: Answer(s) for ri, s in zip(items, scores, strict=True)}
+        ballot_submit(user=panelist.user, delphi_round=delphi_round, answers=answers)
+    round_close(user=study.created_by, delphi_round=delphi_round)
+    return delphi_round
+
+
+def test_results_are_compute_all_on_the_stored_ratings():
+    study = study_with_panel(n_items=2, n_panelists=4)
+    _round(study, [(9, 1), (8, 2), (7, 3), (8, 5)])
+    _round(study, [(9, 1), (9, 2), (8, 1), (8, 2)])
+    results = selectors.study_results(study)
+    codes = sorted(study.items.values_list("code", flat=True))
+    first = results.items[0]
+    assert first.rounds[1].median == 8 and first.rounds[1].classification == "consensus_agree"
+    assert results.items[1].rounds[2].classification == "consensus_disagree"
+    assert [row.item for row in results.report.items] == [c for c in codes for _ in (1, 2)]
+    assert len(results.report.stability) == 2 and results.report.panel[0].n_panelists == 4
+    assert first.histograms[1][7] == (8, 2, 100.0)
+    assert "all_classified" in results.stop_reasons
+    arrays = selectors.ratings_arrays(study)
+    direct = compute_all(arrays, study.scale, study.rule)
+    assert direct.items == results.report.items
+    assert np.asarray(arrays.score).size == 16
+
+
+def test_pseudonyms_are_stable_distinct_and_opaque():
+    study = study_with_panel(n_panelists=2)
+    a, b = study.panelists.order_by("pk")
+    assert selectors.panelist_pseudonym(study.pk, a.pk) == selectors.panelist_pseudonym(
+        study.pk, a.pk
+    )
+    assert selectors.panelist_pseudonym(study.pk, a.pk) != selectors.panelist_pseudonym(
+        study.pk, b.pk
+    )
+    assert str(a.pk) not in selectors.panelist_pseudonym(study.pk, a.pk)[2:4]
+
+
+def test_participation_counts_categories_pending_and_attrition():
+    study = study_with_panel(n_items=1, n_panelists=3)
+    _round(study, [(9,), (8,), (7,)])
+    second = round_open(user=study.created_by, study=study)
+    first_panelist = study.panelists.order_by("pk").first()
+    rating_save(user=first_panelist.user, round_item=second.round_items.get(), score=5)
+    rounds = selectors.study_participation(study)
+    assert [(p.submitted, p.invited) for p in rounds] == [(3, 3), (0, 3)]
+    assert rounds[1].started == 1 and rounds[1].lost_since_previous == 3
+    assert len(rounds[1].pending) == 3
+    categories = {c.category for c in rounds[0].by_category}
+    assert categories <= set(Panelist.Category.values)
+
+
+def test_feedback_shows_group_and_own_rating_only():
+    study = study_with_panel(n_items=1, n_panelists=3)
+    _round(study, [(9,), (8,), (2,)])
+    second = round_open(user=study.created_by, study=study)
+    panelist = study.panelists.order_by("pk").last()
+    _ballot, lines = selectors.ballot_for_panelist(panelist, second)
+    feedback = lines[0].feedback
+    assert feedback.own_score == 2 and feedback.median == 8 and feedback.n == 3
+    assert dict(feedback.histogram) == {1: 0, 2: 1, 3: 0, 4: 0, 5: 0, 6: 0, 7: 0, 8: 1, 9: 1}
