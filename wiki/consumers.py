@@ -113,11 +113,12 @@ class RecentChangesConsumer(AsyncJsonWebsocketConsumer):
         from django.utils import translation
 
         from wiki.permissions import can_patrol
-        from wiki.selectors import recent_changes
+        from wiki.selectors import changes_with_read_urls, recent_changes
 
         change = recent_changes(user=self.user, filters=self.filters).filter(pk=change_id).first()
         if change is None:
             return ""
+        changes_with_read_urls([change])
         with translation.override(self.language):
             return render_to_string(
                 "wiki/includes/_change_row.html",

@@ -143,7 +143,17 @@ def recent_changes_page(
     rows = list(
         recent_changes(user=user, filters=filters)[start : start + RECENT_CHANGES_PER_PAGE + 1]
     )
-    return rows[:RECENT_CHANGES_PER_PAGE], len(rows) > RECENT_CHANGES_PER_PAGE
+    return changes_with_read_urls(rows[:RECENT_CHANGES_PER_PAGE]), (
+        len(rows) > RECENT_CHANGES_PER_PAGE
+    )
+
+
+def changes_with_read_urls(changes: list) -> list:
+    """Set `read_url` on each change (its page selected): the public URL of a live page, None
+    for a draft. From `url_path`, as wikilinks do: no site lookup per row."""
+    for change in changes:
+        change.read_url = _url(change.page.url_path) if change.page.live else None
+    return changes
 
 
 def unpatrolled_count_per_college() -> list[dict]:

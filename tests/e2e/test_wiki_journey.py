@@ -59,11 +59,12 @@ def test_two_colleges_conflict_patrol_watch_diff_revert(seeded, asgi_user_page):
         patroller.locator("#recent-changes tbody tr.is-new").get_by_role(
             "button", name=re.compile("Marquer comme patrouillée")
         ).first.click()
-    assert (
-        not CompetencyPage.objects.get(pk=rad.pk)
-        .wiki_changes.filter(patrolled_at__isnull=True)
-        .exists()
+    # Patrolling happens in place (fetch): wait until both rows are patrolled.
+    expect(patroller.locator("#recent-changes tbody tr.is-new .patrol-form")).to_have_count(0)
+    unpatrolled = CompetencyPage.objects.get(pk=rad.pk).wiki_changes.filter(
+        patrolled_at__isnull=True
     )
+    assert not unpatrolled.exists()
 
     # The watcher was notified of the CERF edit.
     patroller.goto("/wiki/notifications/")
@@ -97,7 +98,8 @@ def test_two_colleges_conflict_patrol_watch_diff_revert(seeded, asgi_user_page):
     cerf.get_by_role("button", name="Comparer").click()
     expect(cerf.locator("ins").first).to_contain_text("corrigé")
     cerf.goto(f"/wiki/{rad.pk}/historique/")
-    cerf.get_by_role("button", name="Révoquer vers cette version").nth(1).click()
+    # The newest version has no revert button: the first one reverts to the previous version.
+    cerf.get_by_role("button", name="Révoquer vers cette version").first.click()
     rad.refresh_from_db()
     assert page_latest_object(rad).body == original_body
     cerf.goto(f"/wiki/{rad.pk}/brouillon/")

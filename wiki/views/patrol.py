@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -24,11 +24,17 @@ def change_patrol(request: HttpRequest, change_id: int) -> HttpResponse:
         raise PermissionDenied
     change = get_object_or_404(Change, pk=change_id)
     if request.POST.get("action") == "unpatrol":
-        change_unpatrol(change=change, user=request.user)
-        messages.success(request, _("The patrol mark was withdrawn."))
+        change = change_unpatrol(change=change, user=request.user)
+        message = _("The patrol mark was withdrawn.")
     else:
-        patrol_service(change=change, user=request.user)
-        messages.success(request, _("The change was marked as patrolled."))
+        change = patrol_service(change=change, user=request.user)
+        message = _("The change was marked as patrolled.")
+    if "application/json" in request.headers.get("Accept", ""):
+        # recent_changes.js patrols in place, so the live list is not reloaded.
+        return JsonResponse(
+            {"change_id": change.pk, "patrolled": change.is_patrolled, "message": message}
+        )
+    messages.success(request, message)
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()

@@ -194,3 +194,17 @@ def test_patrol_log_lists_patrol_actions_newest_first(client, three_edits):
     client.logout()  # the public sees the log of live pages only
     public = client.get(reverse("wiki:patrol-log")).context["entries"]
     assert three_edits["rad"].pk not in [e.id for e in public]
+
+
+def test_patrol_view_answers_json_for_in_place_patrol(client, three_edits):
+    change = three_edits["rad"]
+    client.force_login(account("patrouilleur"))
+    response = client.post(reverse("wiki:patrol", args=[change.pk]), HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    assert response.json() == {
+        "change_id": change.pk,
+        "patrolled": True,
+        "message": "La modification a été marquée comme patrouillée.",
+    }
+    change.refresh_from_db()
+    assert change.patrolled_at is not None

@@ -4,7 +4,7 @@
 (function () {
   "use strict";
   var table = document.getElementById("recent-changes");
-  if (!table || table.dataset.live !== "on" || !("WebSocket" in window)) return;
+  if (!table) return;
   var tbody = table.tBodies[0];
   var region = document.getElementById("recent-changes-live");
   var lang = document.documentElement.lang || "";
@@ -48,6 +48,46 @@
     announceTimer = window.setTimeout(announce, 800);
   }
 
+  // Patrol in place (the form still works without JavaScript: POST, then redirect).
+  function say(message) {
+    region.textContent = "";
+    window.setTimeout(function () { region.textContent = message; }, 50);
+  }
+
+  table.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.classList || !form.classList.contains("patrol-form") || !window.fetch) return;
+    event.preventDefault();
+    var button = form.querySelector("button");
+    if (button) button.disabled = true;
+    var tokenInput = form.querySelector("input[name=csrfmiddlewaretoken]");
+    if (tokenInput && !tokenInput.value) tokenInput.value = csrfToken();
+    fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      headers: { "Accept": "application/json", "X-CSRFToken": csrfToken() },
+      credentials: "same-origin"
+    }).then(function (response) {
+      if (!response.ok) throw new Error(String(response.status));
+      return response.json();
+    }).then(function (data) {
+      var row = form.closest("tr");
+      var cell = form.parentNode;
+      if (data.patrolled && row && cell) {
+        row.classList.remove("unpatrolled");
+        cell.innerHTML = "";
+        var mark = document.createElement("span");
+        mark.className = "meta";
+        mark.textContent = table.dataset.msgPatrolled;
+        cell.appendChild(mark);
+      }
+      say(data.message);
+    }).catch(function () {
+      if (button) button.disabled = false;
+      form.submit();  // fall back to the ordinary POST
+    });
+  });
+
   function connect() {
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
     var url = scheme + window.location.host + table.dataset.liveUrl;
@@ -70,5 +110,5 @@
     });
   }
 
-  connect();
+  if (table.dataset.live === "on" && "WebSocket" in window) connect();
 })();
