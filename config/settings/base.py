@@ -76,6 +76,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "wiki.context_processors.notifications",
             ],
         },
     },
@@ -115,6 +116,8 @@ else:
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
 SEARCH_INDEX_PREFIX = env_str("SEARCH_INDEX_PREFIX", "wiki")
 SEARCH_TIMEOUT = float(env_str("SEARCH_TIMEOUT", "2"))
+# After Elasticsearch fails, search the database for this many seconds before asking it again.
+SEARCH_RETRY_AFTER = float(env_str("SEARCH_RETRY_AFTER", "5"))
 if ELASTICSEARCH_URL:
     WAGTAILSEARCH_BACKENDS = {
         "default": {
