@@ -65,7 +65,8 @@ test: install node_modules/axe-core/axe.min.js
 
 bench: install
 	bash services/up.sh postgres redis elasticsearch
-	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(TEST) $(BIN)/python $$script || exit 1; done
+	@status=0; for script in benchmarks/bench_*.py; do echo "== $$script"; \
+		$(TEST) $(BIN)/python $$script || { echo "!! $$script missed a target"; status=1; }; done; exit $$status
 
 # Refresh the French catalogues after changing UI strings (needs gettext), fill them from
 # .i18n/*.json (work in progress, not committed) and compile them.
