@@ -12,65 +12,20 @@ import os
 import random
 import statistics
 import sys
-import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
+from benchmarks.support import drop_database, p95, temporary_database_url, timed  # noqa: E402
+
 REQUESTS = 200
 TARGET_P95_MS = 50.0
 
 
-def temporary_database_url() -> tuple[str, str]:
-    import dj_database_url
-
-    base = os.environ.get("DATABASE_URL", "postgres://wiki:wiki@127.0.0.1:5432/wiki")
-    name = f"bench_{uuid.uuid4().hex[:8]}"
-    config = dj_database_url.parse(base)
-    url = base.rsplit("/", 1)[0] + "/" + name
-    import psycopg
-
-    with psycopg.connect(
-        host=config["HOST"],
-        port=config["PORT"],
-        user=config["USER"],
-        password=config["PASSWORD"],
-        dbname=config["NAME"],
-        autocommit=True,
-    ) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return url, name
-
-
-def drop_database(name: str) -> None:
-    from django.db import connections
-
-    connections.close_all()
-    with connections["default"]._nodb_cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def p95(samples: list[float]) -> float:
-    return statistics.quantiles(samples, n=100, method="inclusive")[94]
-
-
-def timed(client, url: str, n: int, before=None) -> list[float]:
-    samples = []
-    for _ in range(n):
-        if before:
-            before()
-        start = time.perf_counter()
-        response = client.get(url)
-        samples.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    return samples
-
-
 def main() -> int:
-    url, name = temporary_database_url()
+    url, name = temporary_database_url("bench_page")
     os.environ["DATABASE_URL"] = url
     os.environ["ELASTICSEARCH_URL"] = ""  # page serving does not touch the search index
     import django
