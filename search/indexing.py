@@ -90,17 +90,6 @@ def _new_index_name() -> str:
     return f"{alias_name()}-{datetime.now(UTC):%Y%m%d%H%M%S%f}"
 
 
-def index_ensure() -> str:
-    """Create the template and an empty index behind the alias if there is none yet."""
-    template_ensure()
-    current = alias_target()
-    if current:
-        return current
-    name = _new_index_name()
-    pages_index(name).aliases(**{alias_name(): {}}).create()
-    return name
-
-
 def index_drop_all() -> None:
     """Remove this prefix's indices, aliases and template (tests and benchmarks clean up)."""
     es = client()
@@ -364,7 +353,7 @@ def index_rebuild(progress: Callable[[int], None] | None = None) -> RebuildRepor
                     count += len(chunk)
                     if progress:
                         progress(len(chunk))
-                    while len(in_flight) > 2:  # bounded memory: two batches on the wire
+                    while len(in_flight) >= 2:  # bounded memory: two batches on the wire
                         in_flight.popleft().result()
             for future in in_flight:
                 future.result()

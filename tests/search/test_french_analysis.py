@@ -16,7 +16,11 @@ def tokens(elasticsearch, analyzer: str, text: str) -> list[str]:
 
 
 def test_french_text_drops_stop_words_elisions_accents_and_plurals(elasticsearch, search_index):
-    assert tokens(elasticsearch, "fr_text", "Les données de l’incident") == ["done", "incident"]
+    # Compared with each other rather than with exact stems: the stemmer may change.
+    assert tokens(elasticsearch, "fr_text", "Les données de l’incident") == tokens(
+        elasticsearch, "fr_text", "DONNEE incidents"
+    )
+    assert len(tokens(elasticsearch, "fr_text", "Les données de l’incident")) == 2
     assert tokens(elasticsearch, "fr_text", "objets connectés") == tokens(
         elasticsearch, "fr_text", "Objet connecte"
     )

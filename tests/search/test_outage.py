@@ -1,14 +1,17 @@
 """Elasticsearch goes down for real: stop the node, edit, start it, check the index.
 
-One stop/start cycle of the node started by services/up.sh (its pidfile is in
-.services/elasticsearch/; services/down.sh would stop every service, so the node alone is
-stopped the same way down.sh does it: TERM, then wait)."""
+One stop/start cycle of the node that serves ELASTICSEARCH_URL, started by services/up.sh:
+this clone's (pidfile in .services/elasticsearch/), or the clone's whose node up.sh reused on
+the port. services/down.sh would stop every service, so the node alone is stopped the way
+down.sh does it (TERM, then wait) and started again by that clone's `up.sh elasticsearch`,
+on the same data."""
 
 import os
 import signal
 import subprocess
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
@@ -26,13 +29,44 @@ REPO = Path(settings.BASE_DIR)
 PIDFILE = REPO / ".services" / "elasticsearch" / "pid"
 
 
-def node_stop() -> None:
-    if not PIDFILE.exists():
-        pytest.fail(f"No pidfile at {PIDFILE}: start Elasticsearch with services/up.sh.")
-    pid = int(PIDFILE.read_text().split()[0])
+def _is_node(pid: int) -> bool:
     cmdline = Path(f"/proc/{pid}/cmdline")
-    if not cmdline.exists() or b"org.elasticsearch" not in cmdline.read_bytes():
-        pytest.fail(f"{PIDFILE} does not name a running Elasticsearch node.")
+    return cmdline.exists() and b"org.elasticsearch" in cmdline.read_bytes()
+
+
+def _listening_pid(port: int) -> int | None:
+    """The process listening on 127.0.0.1:`port` (from /proc: no tool needed)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[1].endswith(f":{port:04X}") and fields[3] == "0A":  # LISTEN
+                inodes.add(fields[9])
+    for fd_dir in Path("/proc").glob("[0-9]*/fd"):
+        try:
+            for fd in fd_dir.iterdir():
+                if os.readlink(fd).removeprefix("socket:[").rstrip("]") in inodes:
+                    return int(fd_dir.parent.name)
+        except OSError:  # processes come and go
+            continue
+    return None
+
+
+def serving_node() -> tuple[int, Path]:
+    """The node's pid and the clone whose services/up.sh started it."""
+    if PIDFILE.exists() and _is_node(pid := int(PIDFILE.read_text().split()[0])):
+        return pid, REPO
+    pid = _listening_pid(urlsplit(settings.ELASTICSEARCH_URL).port or 9200)
+    if pid is None or not _is_node(pid):
+        pytest.fail("No Elasticsearch node started by services/up.sh serves the tests.")
+    # up.sh runs the node from <clone>/.services/elasticsearch/logs.
+    clone = Path(os.readlink(f"/proc/{pid}/cwd")).parents[2]
+    if not (clone / "services" / "up.sh").exists():
+        pytest.fail(f"The node (pid {pid}) was not started by a clone's services/up.sh.")
+    return pid, clone
+
+
+def node_stop(pid: int) -> None:
     os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + 60
     while Path(f"/proc/{pid}").exists():
@@ -41,10 +75,10 @@ def node_stop() -> None:
         time.sleep(0.2)
 
 
-def node_start() -> None:
+def node_start(clone: Path) -> None:
     result = subprocess.run(
-        ["bash", str(REPO / "services" / "up.sh"), "elasticsearch"],
-        cwd=REPO,
+        ["bash", str(clone / "services" / "up.sh"), "elasticsearch"],
+        cwd=clone,
         capture_output=True,
         text=True,
         timeout=300,
@@ -76,7 +110,8 @@ def test_search_and_editing_survive_an_elasticsearch_outage(client, fresh_index)
     removed = CompetencyPage.objects.get(code="SOCLE-D3-C01")
     tools = DomainPage.objects.get(code="D4", slug="outils-numeriques")
 
-    node_stop()
+    pid, clone = serving_node()
+    node_stop(pid)
     try:
         assert client.get("/healthz").json()["search"] == "down"
 
@@ -103,7 +138,7 @@ def test_search_and_editing_survive_an_elasticsearch_outage(client, fresh_index)
         data = client.get("/api/search/", {"q": "télésurveillance"}).json()
         assert data["backend"] == "database" and data["results"][0]["code"] == "SOCLE-D4-C99"
     finally:
-        node_start()
+        node_start(clone)
 
     assert client.get("/healthz").json()["search"] == "ok"
     # The first search that reaches the node again indexes what was queued, in the background.
