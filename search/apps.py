@@ -7,3 +7,8 @@ class SearchConfig(AppConfig):
     label = "wikisearch"  # "search" alone is too generic next to wagtail.search
     verbose_name = _("Search")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from search import receivers
+
+        receivers.connect()

@@ -1,4 +1,12 @@
-"""Public search URLs (filled in by the search issue)."""
+"""Public search URLs (French path for the page, /api/ for JSON)."""
+
+from django.urls import path
+
+from search import views
 
 app_name = "search"
-urlpatterns: list = []
+urlpatterns = [
+    path("recherche/", views.search_page, name="page"),
+    path("api/search/", views.search_api, name="api"),
+    path("api/search/autocomplete/", views.autocomplete_api, name="autocomplete"),
+]

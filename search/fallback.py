@@ -1,0 +1,403 @@
+"""Search in the database, for when Elasticsearch is not configured (the demo) or down.
+
+PostgreSQL: full-text search with the French configuration over unaccented text, ranked by
+ts_rank. SQLite (the demo): the visible pages are few, so they are matched in Python with a
+light French stemmer. Both enforce the same visibility as the index and compute the same
+facets; discussions and Delphi items are searched in Elasticsearch only.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Case, F, Func, Q, QuerySet, Value, When
+from django.db.models.functions import Lower
+from django.utils.html import escape
+from django.utils.text import Truncator
+from wagtail.models import GroupPagePermission, PageViewRestriction
+
+from search.queries import folded
+from search.results import (
+    FACET_FIELDS,
+    Facet,
+    FacetValue,
+    SearchRequest,
+    SearchResponse,
+    SearchResult,
+    Suggestion,
+    facet_value_label,
+)
+from search.sources import PageContext, plain_text
+from search.visibility import Visibility, draft_url
+from wiki.models import CompetencyPage, DomainPage, ReferentielPage
+
+MAX_MATCHES = 1000  # per page type: beyond that, ranking in Python is not worth it
+SNIPPET_LENGTH = 180
+_WORD = re.compile(r"\w+", re.UNICODE)
+_SUFFIXES = ("ements", "ement", "ations", "ation", "ites", "ite", "ees", "ee", "es", "s", "x", "e")
+
+
+def stem(word: str) -> str:
+    """A light French stemmer: folded, plural and common endings off ("données" → "donn")."""
+    word = folded(word)
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def _terms(text: str) -> list[str]:
+    return [stem(w) for w in _WORD.findall(text) if len(w) > 1]
+
+
+class Unaccent(Func):
+    function = "unaccent"
+
+
+@dataclass
+class _Row:
+    type: str
+    page_id: int
+    path: str
+    title: str
+    url_path: str
+    live: bool
+    code: str = ""
+    text: str = ""  # statement, or introduction
+    body: str = ""
+    score: float = 0.0
+    facets: dict[str, list[str]] = field(default_factory=dict)
+
+
+# (model, type, text field, weighted fields for PostgreSQL)
+_MODELS = (
+    (
+        CompetencyPage,
+        "competency",
+        "statement",
+        (("title", "A"), ("code", "A"), ("statement", "B"), ("body", "C")),
+    ),
+    (DomainPage, "domain", "intro", (("title", "A"), ("code", "A"), ("intro", "B"))),
+    (ReferentielPage, "referentiel", "intro", (("title", "A"), ("intro", "B"))),
+)
+
+
+def _visible(queryset: QuerySet, visibility: Visibility) -> QuerySet:
+    if visibility.all_drafts:
+        return queryset
+    restrictions = PageViewRestriction.objects.values_list("page__path", "restriction_type")
+    published = Q(live=True)
+    for path, kind in restrictions:
+        if not visibility.authenticated or kind != PageViewRestriction.LOGIN:
+            published &= ~Q(path__startswith=path)
+    if visibility.group_ids:
+        for path in GroupPagePermission.objects.filter(
+            group_id__in=visibility.group_ids, permission__codename="change_page"
+        ).values_list("page__path", flat=True):
+            published |= Q(path__startswith=path)
+    return queryset.filter(published)
+
+
+def _rows_postgresql(text: str, visibility: Visibility) -> list[_Row]:
+    query = SearchQuery(folded(text), config="french", search_type="websearch")
+    rows = []
+    for model, kind, text_field, weighted in _MODELS:
+        vector = None
+        for name, weight in weighted:
+            part = SearchVector(Unaccent(F(name)), config="french", weight=weight)
+            vector = part if vector is None else vector + part
+        has_code = any(name == "code" for name, _w in weighted)
+        exact_code = (
+            Case(When(code__iexact=text.strip(), then=Value(1)), default=Value(0))
+            if has_code
+            else Value(0)
+        )
+        queryset = (
+            _visible(model.objects.all(), visibility)
+            .annotate(document=vector, exact_code=exact_code)
+            .filter(document=query)
+            .annotate(fts_rank=SearchRank(F("document"), query))
+            .order_by("-exact_code", "-fts_rank", "path")
+        )
+        fields = ["pk", "path", "title", "url_path", "live", text_field, "fts_rank", "exact_code"]
+        if has_code:
+            fields.append("code")
+        if model is CompetencyPage:
+            fields.append("body")
+        for values in queryset.values(*fields)[:MAX_MATCHES]:
+            rows.append(
+                _Row(
+                    type=kind,
+                    page_id=values["pk"],
+                    path=values["path"],
+                    title=values["title"],
+                    url_path=values["url_path"],
+                    live=values["live"],
+                    code=values.get("code", ""),
+                    text=values[text_field] or "",
+                    body=values.get("body", ""),
+                    score=values["exact_code"] * 1000 + values["fts_rank"],
+                )
+            )
+    return rows
+
+
+def rows_python(text: str, visibility: Visibility) -> list[_Row]:
+    terms = _terms(text)
+    if not terms:
+        return []
+    code = text.strip().upper()
+    rows = []
+    for model, kind, text_field, _weighted in _MODELS:
+        fields = ["pk", "path", "title", "url_path", "live", text_field]
+        if model is not ReferentielPage:
+            fields.append("code")
+        if model is CompetencyPage:
+            fields.append("body")
+        for values in _visible(model.objects.all(), visibility).values(*fields)[:5000]:
+            weighted = (
+                (3.0, values["title"]),
+                (3.0, values.get("code", "")),
+                (2.0, values[text_field] or ""),
+                (1.0, values.get("body", "")),
+            )
+            score = 0.0
+            for term in terms:
+                best = 0.0
+                for weight, content in weighted:
+                    for word in _terms(content):
+                        if word == term or (len(term) >= 5 and word.startswith(term)):
+                            best = max(best, weight)
+                            break
+                if not best:
+                    break
+                score += best
+            else:
+                if (values.get("code") or "").upper() == code:
+                    score += 1000
+                rows.append(
+                    _Row(
+                        type=kind,
+                        page_id=values["pk"],
+                        path=values["path"],
+                        title=values["title"],
+                        url_path=values["url_path"],
+                        live=values["live"],
+                        code=values.get("code", ""),
+                        text=values[text_field] or "",
+                        body=values.get("body", ""),
+                        score=score,
+                    )
+                )
+    return rows
+
+
+def _rows_browse(visibility: Visibility) -> list[_Row]:
+    """No text, only facets: every visible page, in tree order."""
+    rows = []
+    for model, kind, text_field, _weighted in _MODELS:
+        fields = ["pk", "path", "title", "url_path", "live", text_field]
+        if model is not ReferentielPage:
+            fields.append("code")
+        for values in _visible(model.objects.all(), visibility).values(*fields)[:MAX_MATCHES]:
+            rows.append(
+                _Row(
+                    type=kind,
+                    page_id=values["pk"],
+                    path=values["path"],
+                    title=values["title"],
+                    url_path=values["url_path"],
+                    live=values["live"],
+                    code=values.get("code", ""),
+                    text=values[text_field] or "",
+                )
+            )
+    return rows
+
+
+def _with_facets(rows: list[_Row]) -> None:
+    context = PageContext.for_paths(row.path for row in rows)
+    for row in rows:
+        ref = context.referentiel(row.path)
+        domain = row.title if row.type == "domain" else context.domain(row.path)
+        row.facets = {
+            "type": [row.type],
+            "profession": ref.professions if ref else [],
+            "specialty": [ref.specialty] if ref and ref.specialty else [],
+            "domain": [domain] if domain else [],
+            "cycle": [ref.cycle] if ref and ref.cycle else [],
+            "phase": [ref.phase] if ref and ref.phase else [],
+        }
+        row.url_path = context.url(row.url_path)
+        if ref is not None:
+            row.facets["_referentiel"] = [ref.title]
+
+
+def _passes(row: _Row, filters: dict[str, tuple[str, ...]], skip: str | None = None) -> bool:
+    for name, values in filters.items():
+        if name == skip or not values:
+            continue
+        if not set(values) & set(row.facets.get(name, ())):
+            return False
+    return True
+
+
+def _facets(rows: list[_Row], request: SearchRequest) -> list[Facet]:
+    facets = []
+    for name in FACET_FIELDS:
+        counts: dict[str, int] = {}
+        for row in rows:
+            if _passes(row, request.filters, skip=name):
+                for value in row.facets.get(name, ()):
+                    counts[value] = counts.get(value, 0) + 1
+        selected = set(request.filters.get(name, ()))
+        for value in selected - set(counts):
+            counts[value] = 0
+        values = [
+            FacetValue(
+                value=value,
+                label=facet_value_label(name, value),
+                count=count,
+                selected=value in selected,
+            )
+            for value, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        ]
+        if values:
+            facets.append(Facet(name=name, values=values))
+    return facets
+
+
+def highlight(text: str, query: str, length: int = SNIPPET_LENGTH) -> str:
+    """Escaped excerpt of `text` around the first matched word, matches wrapped in <mark>."""
+    text = plain_text(text)
+    if not text:
+        return ""
+    terms = set(_terms(query))
+    words = list(_WORD.finditer(text))
+    hits = [
+        m
+        for m in words
+        if any(stem(m.group()) == t or stem(m.group()).startswith(t) for t in terms if t)
+    ]
+    start = max(0, hits[0].start() - length // 3) if hits else 0
+    excerpt = text[start : start + length]
+    if start > 0:
+        excerpt = "…" + excerpt.split(" ", 1)[-1]
+    if start + length < len(text):
+        excerpt = excerpt.rsplit(" ", 1)[0] + "…"
+    out, last = [], 0
+    for m in _WORD.finditer(excerpt):
+        if any(stem(m.group()) == t or stem(m.group()).startswith(t) for t in terms if t):
+            out.append(escape(excerpt[last : m.start()]))
+            out.append(f"<mark>{escape(m.group())}</mark>")
+            last = m.end()
+    out.append(escape(excerpt[last:]))
+    return "".join(out)
+
+
+def _suggestion(text: str, visibility: Visibility) -> str:
+    """Did you mean: each unknown word replaced by the closest word of a visible title."""
+    vocabulary: set[str] = set()
+    for model, *_rest in _MODELS:
+        for title in _visible(model.objects.all(), visibility).values_list("title", flat=True)[
+            :MAX_MATCHES
+        ]:
+            vocabulary.update(folded(w) for w in _WORD.findall(title) if len(w) > 2)
+    words, changed = [], False
+    for word in _WORD.findall(text):
+        key = folded(word)
+        if key in vocabulary or len(key) <= 2:
+            words.append(word)
+            continue
+        close = difflib.get_close_matches(key, vocabulary, n=1, cutoff=0.75)
+        words.append(close[0] if close else word)
+        changed |= bool(close)
+    return " ".join(words) if changed else ""
+
+
+def pages_search(request: SearchRequest, visibility: Visibility) -> SearchResponse:
+    if request.text:
+        if connection.vendor == "postgresql":
+            rows = _rows_postgresql(request.text, visibility)
+        else:
+            rows = rows_python(request.text, visibility)
+        rows.sort(key=lambda row: (-row.score, row.path))
+    else:
+        rows = _rows_browse(visibility)
+        rows.sort(key=lambda row: row.path)
+    _with_facets(rows)
+    matching = [row for row in rows if _passes(row, request.filters)]
+    shown = matching[request.offset : request.offset + request.page_size]
+    results = [
+        SearchResult(
+            title=row.title,
+            url=row.url_path if row.live else draft_url(row.page_id, row.url_path),
+            type=row.type,
+            referentiel=(row.facets.get("_referentiel") or [""])[0],
+            domain=(row.facets.get("domain") or [""])[0] if row.type != "domain" else "",
+            code=row.code or "",
+            highlight=(
+                highlight(row.text or row.body, request.text)
+                if request.text
+                else escape(Truncator(plain_text(row.text)).chars(SNIPPET_LENGTH))
+            ),
+            live=row.live,
+        )
+        for row in shown
+    ]
+    return SearchResponse(
+        request=request,
+        count=len(matching),
+        results=results,
+        facets=_facets(rows, request),
+        suggestion=_suggestion(request.text, visibility) if request.text and not rows else "",
+        backend="database",
+    )
+
+
+def pages_autocomplete(text: str, visibility: Visibility, size: int = 8) -> list[Suggestion]:
+    text = text.strip()
+    if len(text) < 2:
+        return []
+    key = folded(text)
+    found: list[tuple[int, str, dict]] = []
+    for model, kind, _text_field, _weighted in _MODELS:
+        fields = ["pk", "path", "title", "url_path", "live"]
+        if model is not ReferentielPage:
+            fields.append("code")
+        queryset = _visible(model.objects.all(), visibility)
+        if connection.vendor == "postgresql":
+            match = Q(folded_title__contains=key)
+            if model is not ReferentielPage:
+                match |= Q(code__istartswith=text)
+            queryset = queryset.annotate(folded_title=Unaccent(Lower("title"))).filter(match)
+            candidates = queryset.order_by("path").values(*fields)[: size * 2]
+        else:
+            candidates = [
+                v
+                for v in queryset.order_by("path").values(*fields)[:5000]
+                if key in folded(v["title"]) or folded(v.get("code", "")).startswith(key)
+            ][: size * 2]
+        for values in candidates:
+            starts = folded(values["title"]).startswith(key)
+            found.append((0 if starts else 1, kind, values))
+    found.sort(key=lambda item: (item[0], item[2]["path"]))
+    context = PageContext.for_paths(values["path"] for _r, _k, values in found[:size])
+    suggestions = []
+    for _rank, kind, values in found[:size]:
+        ref = context.referentiel(values["path"])
+        url = context.url(values["url_path"])
+        suggestions.append(
+            Suggestion(
+                title=values["title"],
+                url=url if values["live"] else draft_url(values["pk"], url),
+                type=kind,
+                code=values.get("code", ""),
+                referentiel=ref.title if ref else "",
+            )
+        )
+    return suggestions

@@ -1,0 +1,121 @@
+"""Signal receivers: they only record which objects changed (search.indexing.changes_enqueue,
+in the same transaction as the change); the indexing itself runs after the commit."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.conf import settings
+from django.db.models.signals import post_delete, post_save
+from wagtail.models import GroupPagePermission, Page, PageViewRestriction
+from wagtail.signals import page_slug_changed, post_page_move
+
+from search.indexing import TREE, changes_enqueue
+from search.sources import INDEXED_PAGE_MODELS
+from wiki.models import DomainPage, Institution, Profession, ReferentielPage, Specialty
+
+# Their fields are copied into every document below them (référentiel title, facets, domain).
+_DENORMALISED = (ReferentielPage, DomainPage)
+
+
+def _enqueue(*keys: str) -> None:
+    if settings.ELASTICSEARCH_URL:  # the demo has no index to keep up to date
+        changes_enqueue(keys)
+
+
+def page_saved(sender, instance, raw: bool = False, **kwargs) -> None:
+    if raw:
+        return
+    if isinstance(instance, _DENORMALISED):
+        _enqueue(f"page:{instance.pk}", f"{TREE}:{instance.pk}")
+    else:
+        _enqueue(f"page:{instance.pk}")
+
+
+def page_deleted(sender, instance, **kwargs) -> None:
+    _enqueue(f"page:{instance.pk}")
+
+
+def page_tree_changed(sender, instance, **kwargs) -> None:
+    """Moved or renamed: every URL below changed."""
+    _enqueue(f"{TREE}:{instance.pk}")
+
+
+def page_permission_changed(sender, instance, raw: bool = False, **kwargs) -> None:
+    """Who may see the drafts below this page changed (editor groups, view restrictions)."""
+    if not raw and instance.page_id:
+        _enqueue(f"{TREE}:{instance.page_id}")
+
+
+def facet_source_changed(sender, instance, raw: bool = False, **kwargs) -> None:
+    """A profession, specialty or college renamed: their référentiels' facets changed."""
+    if raw:
+        return
+    if isinstance(instance, Profession):
+        referentiels = ReferentielPage.objects.filter(professions=instance)
+    elif isinstance(instance, Specialty):
+        referentiels = ReferentielPage.objects.filter(specialty=instance)
+    else:
+        referentiels = ReferentielPage.objects.filter(college=instance)
+    _enqueue(*(f"{TREE}:{pk}" for pk in referentiels.values_list("pk", flat=True)))
+
+
+def thread_changed(sender, instance, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        _enqueue(f"thread:{instance.pk}")
+
+
+def message_changed(sender, instance, raw: bool = False, **kwargs) -> None:
+    if not raw and instance.thread_id:
+        _enqueue(f"thread:{instance.thread_id}")
+
+
+def delphi_item_changed(sender, instance, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        _enqueue(f"delphi_item:{instance.pk}")
+
+
+def delphi_item_version_changed(sender, instance, raw: bool = False, **kwargs) -> None:
+    if not raw and instance.item_id:
+        _enqueue(f"delphi_item:{instance.item_id}")
+
+
+def _optional_model(app_label: str, name: str):
+    try:
+        return apps.get_model(app_label, name)
+    except LookupError:  # that part of the wiki is not installed (yet)
+        return None
+
+
+def connect() -> None:
+    uid = "search."
+    for model in INDEXED_PAGE_MODELS:
+        post_save.connect(page_saved, sender=model, dispatch_uid=f"{uid}saved.{model.__name__}")
+    # Every deleted page, whatever its type, has its base row deleted.
+    post_delete.connect(page_deleted, sender=Page, dispatch_uid=f"{uid}page_deleted")
+    post_page_move.connect(page_tree_changed, dispatch_uid=f"{uid}page_moved")
+    page_slug_changed.connect(page_tree_changed, dispatch_uid=f"{uid}slug_changed")
+    for model in (GroupPagePermission, PageViewRestriction):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                page_permission_changed,
+                sender=model,
+                dispatch_uid=f"{uid}permission.{model.__name__}.{id(signal)}",
+            )
+    for model in (Profession, Specialty, Institution):
+        post_save.connect(
+            facet_source_changed, sender=model, dispatch_uid=f"{uid}facet.{model.__name__}"
+        )
+    optional = (
+        ("wiki", "Thread", thread_changed),
+        ("wiki", "Message", message_changed),
+        ("consensus", "Item", delphi_item_changed),
+        ("consensus", "ItemVersion", delphi_item_version_changed),
+    )
+    for app_label, name, receiver in optional:
+        model = _optional_model(app_label, name)
+        if model is None:
+            continue
+        for signal in (post_save, post_delete):
+            signal.connect(
+                receiver, sender=model, dispatch_uid=f"{uid}{app_label}.{name}.{id(signal)}"
+            )

@@ -1,0 +1,413 @@
+"""Turn wiki pages, discussions and Delphi items into search documents, in batches.
+
+A source knows, for its kind of object, how to build the documents of a list of ids (None for an
+id that must leave the index: deleted, or no longer indexable) and how to list every id for a
+full reindex. Batches load what the documents denormalise (ancestors, facets, editor groups) in
+a fixed number of queries, whatever the batch size.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.urls import NoReverseMatch, reverse
+from wagtail.models import GroupPagePermission, Page, PageViewRestriction, Site
+
+from search.documents import (
+    CompetencyDocument,
+    DelphiItemDocument,
+    DiscussionDocument,
+    DomainDocument,
+    ReferentielDocument,
+    SearchDocument,
+)
+from wiki.models import CompetencyPage, DomainPage, ReferentielPage
+
+BATCH_SIZE = 500
+Documents = dict[str, SearchDocument | None]
+
+# ---------------------------------------------------------------- Markdown → plain text
+
+_WIKILINK = re.compile(r"\[\[([^\[\]|\n]+)(?:\|([^\[\]\n]+))?\]\]")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MARKUP = re.compile(r"[*_`#>|~]+|^\s*[-+]\s+|^\s*\d+\.\s+|<[^>]+>", re.MULTILINE)
+_SPACES = re.compile(r"\s+")
+
+
+def plain_text(markdown: str) -> str:
+    """Markdown as the words a reader sees: no markup, links reduced to their label."""
+    if not markdown:
+        return ""
+    text = _WIKILINK.sub(lambda m: m.group(2) or m.group(1), markdown)
+    text = _LINK.sub(r"\1", text)
+    text = _MARKUP.sub(" ", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+# ---------------------------------------------------------------- page context
+
+
+@dataclass
+class _Referentiel:
+    id: int
+    title: str
+    professions: list[str]
+    specialty: str
+    college: str
+    cycle: str
+    phase: str
+
+
+@dataclass
+class PageContext:
+    """What a batch of page documents shares: ancestors, permissions, restrictions, URLs."""
+
+    referentiels: dict[str, _Referentiel] = field(default_factory=dict)  # by path
+    domains: dict[str, str] = field(default_factory=dict)  # path → title
+    editor_perms: list[tuple[str, int]] = field(default_factory=list)  # (path, group id)
+    restrictions: list[tuple[str, str]] = field(default_factory=list)  # (path, kind)
+    root_url_path: str = "/"
+
+    @classmethod
+    def for_paths(cls, paths: Iterable[str]) -> PageContext:
+        steplen = Page.steplen
+        ancestors = {p[:i] for p in paths for i in range(steplen, len(p) + 1, steplen)}
+        context = cls()
+        for ref in (
+            ReferentielPage.objects.filter(path__in=ancestors)
+            .select_related("specialty", "college")
+            .prefetch_related("professions")
+        ):
+            context.referentiels[ref.path] = _Referentiel(
+                id=ref.pk,
+                title=ref.title,
+                professions=sorted(p.name for p in ref.professions.all()),
+                specialty=ref.specialty.name if ref.specialty else "",
+                college=(ref.college.acronym or ref.college.name) if ref.college else "",
+                cycle=ref.cycle or "",
+                phase=str(ref.phase or ""),
+            )
+        context.domains = dict(
+            DomainPage.objects.filter(path__in=ancestors).values_list("path", "title")
+        )
+        # Wagtail's can_edit(): a "change" permission on the page or one of its ancestors.
+        context.editor_perms = list(
+            GroupPagePermission.objects.filter(
+                permission__codename="change_page", page__path__in=ancestors
+            ).values_list("page__path", "group_id")
+        )
+        context.restrictions = list(
+            PageViewRestriction.objects.filter(page__path__in=ancestors).values_list(
+                "page__path", "restriction_type"
+            )
+        )
+        site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+        if site is not None:
+            context.root_url_path = site.root_page.url_path
+        return context
+
+    def url(self, url_path: str) -> str:
+        if url_path.startswith(self.root_url_path):
+            return "/" + url_path[len(self.root_url_path) :]
+        return url_path
+
+    def referentiel(self, path: str) -> _Referentiel | None:
+        for ancestor_path, info in self.referentiels.items():
+            if path.startswith(ancestor_path):
+                return info
+        return None
+
+    def domain(self, path: str) -> str:
+        for ancestor_path, title in self.domains.items():
+            if path.startswith(ancestor_path):
+                return title
+        return ""
+
+    def editor_groups(self, path: str) -> list[int]:
+        return sorted({group for p, group in self.editor_perms if path.startswith(p)})
+
+    def restriction(self, path: str) -> str:
+        kinds = {kind for p, kind in self.restrictions if path.startswith(p)}
+        if not kinds:
+            return "none"
+        return "login" if kinds == {PageViewRestriction.LOGIN} else "private"
+
+    def common(self, page: Page) -> dict:
+        """Fields every document about `page` carries (facets, visibility, URL)."""
+        ref = self.referentiel(page.path)
+        values = {
+            "page_id": page.pk,
+            "path": page.path,
+            "url": self.url(page.url_path),
+            "live": bool(page.live),
+            "restriction": self.restriction(page.path),
+            "editor_groups": self.editor_groups(page.path),
+            "domain": self.domain(page.path) or None,
+        }
+        if ref is not None:
+            values.update(
+                referentiel=ref.title,
+                referentiel_id=ref.id,
+                professions=ref.professions,
+                specialty=ref.specialty or None,
+                college=ref.college or None,
+                cycle=ref.cycle or None,
+                phase=ref.phase or None,
+            )
+        return values
+
+
+# ---------------------------------------------------------------- pages
+
+INDEXED_PAGE_MODELS = (ReferentielPage, DomainPage, CompetencyPage)
+
+
+def _as_shown(page: Page) -> Page:
+    """The content the index holds: the published one, or the latest draft of a page that was
+    never published (a draft's edits live in its revisions, not in the page row)."""
+    if page.live or not page.latest_revision_id:
+        return page
+    try:
+        return page.with_content_json(page.latest_revision.content)
+    except Exception:  # a revision that no longer deserialises: index the row instead
+        return page
+
+
+def page_document(page: Page, context: PageContext) -> SearchDocument | None:
+    shown = _as_shown(page)
+    common = context.common(page)
+    meta = {"id": f"page-{page.pk}"}
+    if isinstance(shown, ReferentielPage):
+        return ReferentielDocument(
+            meta=meta,
+            **{**common, "referentiel": shown.title, "referentiel_id": page.pk},
+            title=shown.title,
+            intro=plain_text(shown.intro),
+        )
+    if isinstance(shown, DomainPage):
+        return DomainDocument(
+            meta=meta,
+            **{**common, "domain": shown.title},
+            title=shown.title,
+            code=shown.code,
+            intro=plain_text(shown.intro),
+        )
+    if isinstance(shown, CompetencyPage):
+        return CompetencyDocument(
+            meta=meta,
+            **common,
+            title=shown.title,
+            code=shown.code,
+            statement=plain_text(shown.statement),
+            learning_outcomes=[o.text for o in shown.learning_outcomes.all()],
+            rank=shown.rank or None,
+            evaluation_methods=[m.name for m in shown.evaluation_methods.all()],
+            body=plain_text(shown.body),
+        )
+    return None
+
+
+def page_documents(page_ids: list[int]) -> Documents:
+    """Documents of these pages; None for pages deleted or of a type that is not indexed."""
+    found: dict[int, Page] = {}
+    types = _indexed_content_types()
+    by_model: dict[type[Page], list[int]] = defaultdict(list)
+    for pk, content_type_id in Page.objects.filter(pk__in=page_ids).values_list(
+        "pk", "content_type_id"
+    ):
+        if content_type_id in types:
+            by_model[types[content_type_id]].append(pk)
+    for model, ids in by_model.items():
+        queryset = model.objects.filter(pk__in=ids).select_related("latest_revision")
+        if model is CompetencyPage:
+            queryset = queryset.prefetch_related("learning_outcomes", "evaluation_methods")
+        for page in queryset:
+            found[page.pk] = page
+    context = PageContext.for_paths(page.path for page in found.values())
+    return {
+        f"page-{pk}": (page_document(found[pk], context) if pk in found else None)
+        for pk in page_ids
+    }
+
+
+def page_ids_all() -> Iterator[list[int]]:
+    ids = list(
+        Page.objects.filter(content_type__in=list(_indexed_content_types()))
+        .order_by("path")
+        .values_list("pk", flat=True)
+    )
+    for start in range(0, len(ids), BATCH_SIZE):
+        yield ids[start : start + BATCH_SIZE]
+
+
+def page_ids_in_tree(page_id: int) -> list[int]:
+    root = Page.objects.filter(pk=page_id).only("path").first()
+    if root is None:
+        return [page_id]
+    return list(Page.objects.filter(path__startswith=root.path).values_list("pk", flat=True))
+
+
+def _indexed_content_types() -> dict[int, type[Page]]:
+    from django.contrib.contenttypes.models import ContentType
+
+    return {
+        content_type.pk: model
+        for model, content_type in ContentType.objects.get_for_models(*INDEXED_PAGE_MODELS).items()
+    }
+
+
+# ---------------------------------------------------------------- discussions
+
+
+def _thread_model():
+    try:
+        return apps.get_model("wiki", "Thread")
+    except LookupError:  # discussions not installed
+        return None
+
+
+def _discussion_url(page_id: int, thread_id: int, fallback: str) -> str:
+    try:
+        return reverse("wiki:discussion", kwargs={"page_id": page_id}) + f"#discussion-{thread_id}"
+    except NoReverseMatch:
+        return fallback
+
+
+def discussion_documents(thread_ids: list[int]) -> Documents:
+    model = _thread_model()
+    threads = (
+        {t.pk: t for t in model.objects.filter(pk__in=thread_ids).prefetch_related("messages")}
+        if model
+        else {}
+    )
+    pages = {p.pk: p for p in Page.objects.filter(pk__in={t.page_id for t in threads.values()})}
+    context = PageContext.for_paths(p.path for p in pages.values())
+    documents: Documents = {}
+    for pk in thread_ids:
+        thread = threads.get(pk)
+        page = pages.get(thread.page_id) if thread else None
+        if thread is None or page is None:
+            documents[f"thread-{pk}"] = None
+            continue
+        common = context.common(page)
+        documents[f"thread-{pk}"] = DiscussionDocument(
+            meta={"id": f"thread-{pk}"},
+            **{**common, "url": _discussion_url(page.pk, pk, common["url"])},
+            title=thread.title,
+            messages=[plain_text(m.body) for m in thread.messages.all()],
+            resolved=thread.resolved_at is not None,
+        )
+    return documents
+
+
+def discussion_ids_all() -> Iterator[list[int]]:
+    model = _thread_model()
+    if model is None:
+        return
+    ids = list(model.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), BATCH_SIZE):
+        yield ids[start : start + BATCH_SIZE]
+
+
+def discussion_ids_in_tree(page_id: int) -> list[int]:
+    model = _thread_model()
+    root = Page.objects.filter(pk=page_id).only("path").first()
+    if model is None or root is None:
+        return []
+    return list(model.objects.filter(page__path__startswith=root.path).values_list("pk", flat=True))
+
+
+# ---------------------------------------------------------------- Delphi items
+
+
+def _item_model():
+    try:
+        return apps.get_model("consensus", "Item")
+    except LookupError:  # consensus items not installed yet
+        return None
+
+
+def delphi_item_documents(item_ids: list[int]) -> Documents:
+    """Items in their current wording, attached to the page they rate (or their référentiel)."""
+    model = _item_model()
+    items = (
+        {
+            i.pk: i
+            for i in model.objects.filter(pk__in=item_ids)
+            .select_related("study", "page")
+            .prefetch_related("versions")
+        }
+        if model
+        else {}
+    )
+    anchors: dict[int, Page] = {}
+    for item in items.values():
+        anchor = item.page or getattr(item.study, "referentiel", None)
+        if anchor is not None:
+            anchors[item.pk] = anchor
+    context = PageContext.for_paths(p.path for p in anchors.values())
+    documents: Documents = {}
+    for pk in item_ids:
+        item, anchor = items.get(pk), anchors.get(pk)
+        versions = sorted(item.versions.all(), key=lambda v: v.number) if item else []
+        if item is None or anchor is None or not versions:
+            documents[f"delphi_item-{pk}"] = None
+            continue
+        current = versions[-1]
+        documents[f"delphi_item-{pk}"] = DelphiItemDocument(
+            meta={"id": f"delphi_item-{pk}"},
+            **context.common(anchor),
+            title=f"{item.code} — {current.text[:120]}",
+            code=item.code,
+            wording=current.text,
+            body=plain_text(current.context),
+            study=str(item.study),
+        )
+    return documents
+
+
+def delphi_item_ids_all() -> Iterator[list[int]]:
+    model = _item_model()
+    if model is None:
+        return
+    ids = list(model.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), BATCH_SIZE):
+        yield ids[start : start + BATCH_SIZE]
+
+
+def delphi_item_ids_in_tree(page_id: int) -> list[int]:
+    model = _item_model()
+    root = Page.objects.filter(pk=page_id).only("path").first()
+    if model is None or root is None:
+        return []
+    return list(model.objects.filter(page__path__startswith=root.path).values_list("pk", flat=True))
+
+
+# ---------------------------------------------------------------- registry
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str  # the prefix of its queue keys ("page:42") and document ids ("page-42")
+    documents: Callable[[list[int]], Documents]
+    ids_all: Callable[[], Iterator[list[int]]]
+    ids_in_tree: Callable[[int], list[int]]
+
+
+SOURCES: dict[str, Source] = {
+    source.name: source
+    for source in (
+        Source("page", page_documents, page_ids_all, page_ids_in_tree),
+        Source("thread", discussion_documents, discussion_ids_all, discussion_ids_in_tree),
+        Source("delphi_item", delphi_item_documents, delphi_item_ids_all, delphi_item_ids_in_tree),
+    )
+}
+
+
+def source_register(source: Source) -> None:
+    """For apps that bring a new kind of searchable object (call it from AppConfig.ready)."""
+    SOURCES[source.name] = source

@@ -1,0 +1,56 @@
+"""Search tests run against the real Elasticsearch node, under this run's index prefix."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from search.backends import breaker
+
+
+@pytest.fixture(scope="session")
+def search_index(elasticsearch, django_db_setup, django_db_blocker):
+    """The seeded pages, indexed once per session; the prefix's indices and template are
+    dropped at the end."""
+    from search.indexing import index_drop_all, index_rebuild
+
+    with django_db_blocker.unblock():
+        index_rebuild()
+    yield
+    index_drop_all()
+
+
+@pytest.fixture
+def reindexed_after(search_index, django_db_blocker):
+    """For tests that index uncommitted changes (rolled back afterwards): rebuild the index
+    from the database as it is once the test is over."""
+    yield
+    from search.indexing import index_rebuild
+
+    with django_db_blocker.unblock():
+        index_rebuild()
+
+
+@pytest.fixture(autouse=True)
+def _breaker_closed():
+    """Each test starts with Elasticsearch considered reachable."""
+    breaker.reset()
+    yield
+    breaker.reset()
+
+
+def account(username: str):
+    return get_user_model().objects.get(username=username)
+
+
+@pytest.fixture
+def cerf_editor(db):
+    return account("editeur.radiologie")
+
+
+@pytest.fixture
+def cnge_editor(db):
+    return account("editeur.medecine-generale")
+
+
+@pytest.fixture
+def patroller(db):
+    return account("patrouilleur")

@@ -1,0 +1,133 @@
+"""Pages, permissions and discussions reach the index after their transaction commits."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from wagtail.models import GroupPagePermission
+
+from search.models import PendingIndexing
+from search.queries import pages_search
+from search.results import SearchRequest
+from search.visibility import PUBLIC, visibility_for
+from tests.search.helpers import indexed, refresh
+from wiki.models import CompetencyPage, ReferentielPage
+from wiki.services.discussions import message_post, thread_create
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(text: str, visibility=PUBLIC) -> list[str]:
+    refresh()
+    return [r.title for r in pages_search(SearchRequest(text=text), visibility).results]
+
+
+def publish(page, **fields):
+    page = page.specific_class.objects.get(pk=page.pk)
+    for name, value in fields.items():
+        setattr(page, name, value)
+    page.save_revision().publish()
+    return page
+
+
+def test_a_published_change_is_indexed_after_commit(
+    reindexed_after, django_capture_on_commit_callbacks
+):
+    page = CompetencyPage.objects.get(code="SOCLE-D4-C04")
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(page, title="Chercher de l'information probante en santé avec Zotéro")
+        assert PendingIndexing.objects.filter(key=f"page:{page.pk}").exists()
+        assert indexed(f"page-{page.pk}")["title"] == "Chercher de l'information probante en santé"
+    assert indexed(f"page-{page.pk}")["title"].endswith("avec Zotéro")
+    assert titles("zotero") == ["Chercher de l'information probante en santé avec Zotéro"]
+    assert not PendingIndexing.objects.exists()
+
+
+def test_unpublished_then_deleted_pages_leave_the_public_results(
+    reindexed_after, django_capture_on_commit_callbacks, patroller
+):
+    page = CompetencyPage.objects.get(code="SOCLE-D4-C02")
+    with django_capture_on_commit_callbacks(execute=True):
+        page.unpublish()
+    refresh()
+    assert "SOCLE-D4-C02" not in [
+        r.code for r in pages_search(SearchRequest(text="SOCLE-D4-C02"), PUBLIC).results
+    ]
+    refresh()
+    assert indexed(f"page-{page.pk}")["live"] is False
+    patrolling = visibility_for(patroller)
+    assert (
+        pages_search(SearchRequest(text="SOCLE-D4-C02"), patrolling).results[0].code
+        == "SOCLE-D4-C02"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        page.delete()
+    assert indexed(f"page-{page.pk}") is None
+
+
+def test_a_referentiel_change_reaches_the_pages_below_it(
+    reindexed_after, django_capture_on_commit_callbacks
+):
+    socle = ReferentielPage.objects.get(slug="socle-numerique-en-sante")
+    competency = CompetencyPage.objects.get(code="SOCLE-D3-C03")
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(socle, phase=3, title="Référentiel socle (version consolidée)")
+    document = indexed(f"page-{competency.pk}")
+    assert document["phase"] == "3"
+    assert document["referentiel"] == "Référentiel socle (version consolidée)"
+
+
+def test_granting_a_college_a_subtree_shows_it_the_drafts(
+    reindexed_after, django_capture_on_commit_callbacks, cnge_editor
+):
+    radiology = ReferentielPage.objects.get(slug="radiologie-3e-cycle")
+    assert not [
+        r
+        for r in pages_search(SearchRequest(text="RAD-D2-C01"), visibility_for(cnge_editor)).results
+        if r.code == "RAD-D2-C01"
+    ]
+    group = cnge_editor.groups.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        GroupPagePermission.objects.create(
+            group=group,
+            page=radiology,
+            permission=Permission.objects.get(
+                content_type__app_label="wagtailcore", codename="change_page"
+            ),
+        )
+    refresh()
+    results = pages_search(SearchRequest(text="RAD-D2-C01"), visibility_for(cnge_editor)).results
+    assert results[0].code == "RAD-D2-C01"
+
+
+def test_discussions_are_found_by_logged_in_users_only(
+    reindexed_after, django_capture_on_commit_callbacks, cerf_editor, cnge_editor
+):
+    socle_page = CompetencyPage.objects.get(code="SOCLE-D1-C01")
+    draft_page = CompetencyPage.objects.get(code="RAD-D1-C01")
+    with django_capture_on_commit_callbacks(execute=True):
+        public_thread = thread_create(
+            user=cerf_editor,
+            page=socle_page,
+            title="Identifiant national",
+            body="Et le matricule INS ?",
+        )
+        message_post(user=cnge_editor, thread=public_thread, body="Voir la téléprocédure Ameli.")
+        thread_create(
+            user=cerf_editor,
+            page=draft_page,
+            title="Matricule des examens",
+            body="Anonymiser le matricule.",
+        )
+    refresh()
+    assert indexed(f"thread-{public_thread.pk}")["messages"][1] == "Voir la téléprocédure Ameli."
+    assert titles("matricule", PUBLIC) == []
+    assert titles("matricule", visibility_for(cnge_editor)) == ["Identifiant national"]
+    assert set(titles("matricule", visibility_for(cerf_editor))) == {
+        "Identifiant national",
+        "Matricule des examens",
+    }
+    [result] = pages_search(
+        SearchRequest(text="teleprocedure"), visibility_for(cnge_editor)
+    ).results
+    assert result.type == "discussion"
+    assert result.url.endswith(f"#discussion-{public_thread.pk}")
+    assert "<mark>téléprocédure</mark>" in result.highlight
