@@ -13,4 +13,5 @@ class UserFactory(factory.django.DjangoModelFactory):
     first_name = "Rôle"
     last_name = factory.Sequence(lambda n: f"de test {n}")
     email = factory.LazyAttribute(lambda o: f"{o.username}@test.invalid")
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    # Hashed before the insert: no second save after post-generation.
+    password = factory.django.Password(PASSWORD)

@@ -131,3 +131,34 @@ def test_discussions_are_found_by_logged_in_users_only(
     assert result.type == "discussion"
     assert result.url.endswith(f"#discussion-{public_thread.pk}")
     assert "<mark>téléprocédure</mark>" in result.highlight
+
+
+def test_a_delphi_item_is_found_in_its_current_wording(
+    reindexed_after, django_capture_on_commit_callbacks
+):
+    from consensus.services.studies import item_reword
+    from tests.factories.consensus import ItemFactory, StudyFactory
+
+    socle = ReferentielPage.objects.get(slug="socle-numerique-en-sante")
+    competency = CompetencyPage.objects.get(code="SOCLE-D2-C02")
+    with django_capture_on_commit_callbacks(execute=True):
+        study = StudyFactory(referentiel=socle)
+        item = ItemFactory(
+            study=study, page=competency, code="DX-01", version__text="Signaler un hameçonnage"
+        )
+    refresh()
+    document = indexed(f"delphi_item-{item.pk}")
+    assert document["wording"] == "Signaler un hameçonnage"
+    assert document["type"] == "delphi_item"
+    assert document["live"] is True  # the socle competency it rates is published
+    [result] = pages_search(SearchRequest(text="hameconnage"), PUBLIC).results
+    assert (result.type, result.code) == ("delphi_item", "DX-01")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        item_reword(user=study.created_by, item=item, text="Déclarer un rançongiciel")
+    refresh()
+    assert indexed(f"delphi_item-{item.pk}")["wording"] == "Déclarer un rançongiciel"
+    assert titles("hameconnage") == []
+    assert [r.code for r in pages_search(SearchRequest(text="rançongiciels"), PUBLIC).results] == [
+        "DX-01"
+    ]
