@@ -88,6 +88,18 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
+# Under ASGI every sync request runs in its own thread with its own connection: a burst of
+# requests (panelists submitting at the same minute) would open one connection each, pay the
+# authentication handshake each time and run past PostgreSQL's max_connections. A psycopg pool
+# bounds them per process and reuses them; requests beyond it wait for a free connection.
+DATABASE_POOL_MAX = env_int("DATABASE_POOL_MAX", 0)
+if DATABASE_POOL_MAX and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them; Django must not
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": min(2, DATABASE_POOL_MAX),
+        "max_size": DATABASE_POOL_MAX,
+        "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
@@ -109,6 +121,8 @@ if REDIS_URL:
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "wiki"),
         }
     }
+    # Sessions read from Redis, written through to the database (kept across a Redis restart).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -7,7 +7,7 @@ close or refused after it, never half-written.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -51,22 +51,10 @@ def _panelist(user, delphi_round: Round) -> Panelist:
     return panelist
 
 
-@transaction.atomic
-def ballot_save(
-    *, user, delphi_round: Round, answers: Mapping[int, Answer], submit: bool = False
-) -> Ballot:
-    """Store the given answers (keyed by round item id); with ``submit``, every item must be
-    rated and the ballot is then final. Nothing is stored when an error is raised."""
-    panelist = _panelist(user, delphi_round)
-    _round_locked_open(delphi_round)
-    study = delphi_round.study
-    round_items = set(RoundItem.objects.filter(round=delphi_round).values_list("id", flat=True))
-    # The ballot row is the panelist's own lock: a double submit waits, then sees submitted_at.
-    ballot, _created = Ballot.objects.select_for_update().get_or_create(
-        round=delphi_round, panelist=panelist
-    )
-    if ballot.submitted_at is not None:
-        raise BallotAlreadySubmitted
+def _ratings(
+    panelist: Panelist, study, round_items: set[int], answers: Mapping[int, Answer]
+) -> list[Rating]:
+    """The rows to store, checked before anything is written."""
     rows = []
     for round_item_id, answer in answers.items():
         if round_item_id not in round_items:
@@ -86,6 +74,65 @@ def ballot_save(
                 comment=answer.comment.strip(),
             )
         )
+    return rows
+
+
+# One statement creates or touches the ballot, and only while it is not submitted: the row
+# lock taken by ON CONFLICT makes a concurrent double submit wait, then find it submitted.
+_BALLOT_UPSERT = """
+    INSERT INTO consensus_ballot (round_id, panelist_id, updated_at, submitted_at)
+    VALUES (%s, %s, %s, %s)
+    ON CONFLICT (round_id, panelist_id) DO UPDATE
+        SET updated_at = excluded.updated_at, submitted_at = excluded.submitted_at
+        WHERE consensus_ballot.submitted_at IS NULL
+    RETURNING id
+"""
+
+
+def _ballot_upsert(delphi_round: Round, panelist: Panelist, submitted: bool) -> Ballot:
+    now = timezone.now()
+    stored = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _BALLOT_UPSERT, [delphi_round.pk, panelist.pk, stored, stored if submitted else None]
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise BallotAlreadySubmitted
+    return Ballot(
+        pk=row[0],
+        round=delphi_round,
+        panelist=panelist,
+        updated_at=now,
+        submitted_at=now if submitted else None,
+    )
+
+
+@transaction.atomic
+def ballot_save(
+    *,
+    user,
+    delphi_round: Round,
+    answers: Mapping[int, Answer],
+    submit: bool = False,
+    panelist: Panelist | None = None,
+    round_item_ids: Iterable[int] | None = None,
+) -> Ballot:
+    """Store the given answers (keyed by round item id); with ``submit``, every item must be
+    rated and the ballot is then final. Nothing is stored when an error is raised.
+
+    ``panelist`` and ``round_item_ids`` spare the queries when the caller already has them
+    (the ballot view, on the hot path of a round's last minutes)."""
+    if panelist is None:
+        panelist = _panelist(user, delphi_round)
+    elif panelist.study_id != delphi_round.study_id or panelist.user_id != user.pk:
+        raise PermissionDenied
+    _round_locked_open(delphi_round)
+    study = delphi_round.study
+    if round_item_ids is None:
+        round_item_ids = RoundItem.objects.filter(round=delphi_round).values_list("id", flat=True)
+    round_items = set(round_item_ids)
+    rows = _ratings(panelist, study, round_items, answers)
     if rows:
         # The unique constraint makes a repeated or concurrent save an update, never a duplicate.
         Rating.objects.bulk_create(
@@ -94,15 +141,14 @@ def ballot_save(
             unique_fields=["round_item", "panelist"],
             update_fields=["score", "comment", "updated_at"],
         )
-    if submit:
+    if submit and len(rows) < len(round_items):  # some were perhaps saved before
         rated = Rating.objects.filter(panelist=panelist, round_item__round=delphi_round).count()
         if rated < len(round_items):
             raise BallotIncomplete(
                 _("Rate every item before submitting: %(missing)d left.")
                 % {"missing": len(round_items) - rated}
             )
-        ballot.submitted_at = timezone.now()
-    ballot.save()
+    ballot = _ballot_upsert(delphi_round, panelist, submitted=submit)
     broadcast.participation_changed(study.pk)
     return ballot
 

@@ -59,7 +59,12 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
             submit = "submit" in request.POST
             try:
                 ballot_save(
-                    user=request.user, delphi_round=delphi_round, answers=answers, submit=submit
+                    user=request.user,
+                    delphi_round=delphi_round,
+                    answers=answers,
+                    submit=submit,
+                    panelist=panelist,
+                    round_item_ids=ids,
                 )
             except ConsensusError as exc:
                 error = str(exc)
