@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.template.loader import render_to_string
@@ -32,6 +34,13 @@ def participation_fragment(study_id: int) -> dict:
 
 
 class StudyParticipationConsumer(AsyncJsonWebsocketConsumer):
+    # Every ballot sends a message; when 200 panelists submit in the same second, a dashboard
+    # re-reads the participation at most once per window, with the data committed by then.
+    COALESCE_SECONDS = 0.25
+
+    _dirty = False
+    _refresh: asyncio.Task | None = None
+
     async def connect(self) -> None:
         self.study_id = int(self.scope["url_route"]["kwargs"]["study_id"])
         user = self.scope.get("user")
@@ -41,9 +50,11 @@ class StudyParticipationConsumer(AsyncJsonWebsocketConsumer):
         self.group = groups.study_participation_group(self.study_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
-        await self.participation_changed({})
+        await self._send_participation()
 
     async def disconnect(self, code: int) -> None:
+        if self._refresh is not None:
+            self._refresh.cancel()
         group = getattr(self, "group", None)
         if group is not None:
             await self.channel_layer.group_discard(group, self.channel_name)
@@ -52,4 +63,17 @@ class StudyParticipationConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "error", "message": "Message inconnu."})
 
     async def participation_changed(self, event: dict) -> None:
+        self._dirty = True
+        if self._refresh is None or self._refresh.done():
+            self._refresh = asyncio.create_task(self._refresh_while_dirty())
+
+    async def _refresh_while_dirty(self) -> None:
+        # A change that arrives while the data is being read marks it dirty again: one more
+        # read follows, so the last state shown is never older than the last change.
+        while self._dirty:
+            await asyncio.sleep(self.COALESCE_SECONDS)
+            self._dirty = False
+            await self._send_participation()
+
+    async def _send_participation(self) -> None:
         await self.send_json(await database_sync_to_async(participation_fragment)(self.study_id))

@@ -60,3 +60,27 @@ async def test_panelists_cannot_follow_the_dashboard(seeded, redis_url):
     user = await sync_to_async(panelist_user)()
     connected, _code = await communicator(study.pk, user).connect()
     assert not connected
+
+
+def _submit_all(study, delphi_round):
+    item = delphi_round.round_items.get()
+    for panelist in study.panelists.order_by("pk"):
+        ballot_submit(user=panelist.user, delphi_round=delphi_round, answers={item.pk: Answer(5)})
+
+
+async def test_a_burst_of_ballots_refreshes_the_dashboard_once_with_the_final_state(
+    seeded, redis_url
+):
+    study = await sync_to_async(lambda: study_with_panel(n_items=1, n_panelists=12))()
+    delphi_round = await sync_to_async(round_open)(user=study.created_by, study=study)
+    facilitator = await sync_to_async(lambda: study.created_by)()
+    comm = communicator(study.pk, facilitator)
+    assert (await comm.connect())[0]
+    assert (await comm.receive_json_from(timeout=5))["rounds"][0]["submitted"] == 0
+    await sync_to_async(_submit_all)(study, delphi_round)  # 12 broadcasts
+    updates = [await comm.receive_json_from(timeout=5)]
+    while not await comm.receive_nothing(timeout=1):
+        updates.append(await comm.receive_json_from(timeout=1))
+    assert updates[-1]["rounds"][0]["submitted"] == 12
+    assert len(updates) <= 3, [u["rounds"][0]["submitted"] for u in updates]
+    await comm.disconnect()

@@ -110,6 +110,8 @@ def asgi_server(transactional_db):
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        # As in production: a bounded psycopg pool per ASGI process.
+        "DATABASE_POOL_MAX": "4",
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     daphne = os.path.join(os.path.dirname(sys.executable), "daphne")
