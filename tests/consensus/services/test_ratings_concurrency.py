@@ -67,9 +67,7 @@ def test_every_panelist_submitting_at_once_is_stored_exactly(opened):
 
     def submit(n, panelist):
         answers = {ri.pk: Answer(1 + (n + i) % 9) for i, ri in enumerate(items)}
-        return lambda: ballot_submit(
-            user=panelist.user, delphi_round=delphi_round, answers=answers
-        )
+        return lambda: ballot_submit(user=panelist.user, delphi_round=delphi_round, answers=answers)
 
     outcomes = run_together([submit(n, p) for n, p in enumerate(panelists)])
     assert all(isinstance(o, Ballot) for o in outcomes), outcomes
