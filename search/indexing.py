@@ -242,8 +242,19 @@ def _chunks(ids: list[int], size: int = BATCH_SIZE) -> Iterator[list[int]]:
         yield ids[start : start + size]
 
 
-def pending_flush(keys: Iterable[str] | None = None) -> int:
+def _admin_index_update(page_ids: Iterable[int]) -> None:
+    """Bring Wagtail's admin index up to date for these pages: its own signal handlers only
+    log a failure, so what was edited while the node was down never reached it."""
+    from wagtail.models import Page
+    from wagtail.search.index import insert_or_update_object
+
+    for page in Page.objects.filter(pk__in=list(page_ids)).specific():
+        insert_or_update_object(page)
+
+
+def pending_flush(keys: Iterable[str] | None = None, *, admin_index: bool = False) -> int:
     """Index the queued changes (all of them, or only `keys`). Returns how many were done.
+    With `admin_index` (catching up after an outage), Wagtail's admin index is updated too.
 
     Raises the client's error when the node cannot be reached: the rows then stay queued.
     """
@@ -262,11 +273,14 @@ def pending_flush(keys: Iterable[str] | None = None) -> int:
         if not targets:
             _warn_no_index()
             return done
-        for source_name, ids in _expand(key for _pk, key, _v in batch).items():
+        expanded = _expand(key for _pk, key, _v in batch)
+        for source_name, ids in expanded.items():
             source = SOURCES[source_name]
             for chunk in _chunks(sorted(ids)):
                 version = now_version()  # taken before reading: content is at least this fresh
                 documents_write(source.documents(chunk), version=version, targets=targets)
+        if admin_index and expanded.get("page"):
+            _admin_index_update(expanded["page"])
         # A row re-queued meanwhile has a new version: it stays for the next flush.
         stale = Q()
         for pk, _key, version in batch:
@@ -291,7 +305,8 @@ def pending_flush_in_background(keys: list[str] | None = None) -> None:
         from django.db import connection
 
         try:
-            count = pending_flush(keys)
+            # Everything queued (keys None) means catching up after an outage.
+            count = pending_flush(keys, admin_index=keys is None)
             if count:
                 logger.info("Search index caught up: %d queued changes indexed", count)
         except UNREACHABLE as error:
