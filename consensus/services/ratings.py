@@ -130,7 +130,9 @@ def ballot_save(
     _round_locked_open(delphi_round)
     study = delphi_round.study
     if round_item_ids is None:
-        round_item_ids = RoundItem.objects.filter(round=delphi_round).values_list("id", flat=True)
+        round_item_ids = (
+            RoundItem.objects.filter(round=delphi_round).order_by().values_list("id", flat=True)
+        )
     round_items = set(round_item_ids)
     rows = _ratings(panelist, study, round_items, answers)
     if rows:

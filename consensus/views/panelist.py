@@ -51,7 +51,9 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
     typed: dict[int, tuple[str, str]] = {}
     error = None
     if request.method == "POST":
-        ids = list(RoundItem.objects.filter(round=delphi_round).values_list("pk", flat=True))
+        ids = list(
+            RoundItem.objects.filter(round=delphi_round).order_by().values_list("pk", flat=True)
+        )
         answers, errors, typed = _answers(request, ids, study)
         if errors:
             error = _("Some ratings are not valid: nothing was saved. Correct them below.")
