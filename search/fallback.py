@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Case, F, Func, Q, QuerySet, Value, When
-from django.db.models.functions import Lower
+from django.db.models import Case, F, Func, Q, QuerySet, TextField, Value, When
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Coalesce, Lower
 from django.utils.html import escape
 from django.utils.text import Truncator
 from wagtail.models import GroupPagePermission, PageViewRestriction
@@ -102,13 +103,27 @@ def _visible(queryset: QuerySet, visibility: Visibility) -> QuerySet:
     return queryset.filter(published)
 
 
+def _shown(name: str):
+    """A field as the index has it: published content, or a never-published page's latest
+    revision (search.sources._as_shown); the page row keeps a draft's first wording."""
+    return Case(
+        When(
+            live=False,
+            latest_revision__isnull=False,
+            then=Coalesce(KeyTextTransform(name, "latest_revision__content"), F(name)),
+        ),
+        default=F(name),
+        output_field=TextField(),
+    )
+
+
 def _rows_postgresql(text: str, visibility: Visibility) -> list[_Row]:
     query = SearchQuery(folded(text), config="french", search_type="websearch")
     rows = []
     for model, kind, text_field, weighted in _MODELS:
         vector = None
         for name, weight in weighted:
-            part = SearchVector(Unaccent(F(name)), config="french", weight=weight)
+            part = SearchVector(Unaccent(_shown(name)), config="french", weight=weight)
             vector = part if vector is None else vector + part
         has_code = any(name == "code" for name, _w in weighted)
         exact_code = (
@@ -123,12 +138,14 @@ def _rows_postgresql(text: str, visibility: Visibility) -> list[_Row]:
             .annotate(fts_rank=SearchRank(F("document"), query))
             .order_by("-exact_code", "-fts_rank", "path")
         )
-        fields = ["pk", "path", "title", "url_path", "live", text_field, "fts_rank", "exact_code"]
-        if has_code:
-            fields.append("code")
-        if model is CompetencyPage:
-            fields.append("body")
-        for values in queryset.values(*fields)[:MAX_MATCHES]:
+        shown = {
+            f"shown_{name}": _shown(name)
+            for name in ("title", text_field, *(["code"] if has_code else []))
+            + (("body",) if model is CompetencyPage else ())
+        }
+        fields = ["pk", "path", "url_path", "live", "fts_rank", "exact_code", *shown]
+        for shown_values in queryset.values(*fields, **shown)[:MAX_MATCHES]:
+            values = {k.removeprefix("shown_"): v for k, v in shown_values.items()}
             rows.append(
                 _Row(
                     type=kind,

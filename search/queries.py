@@ -221,7 +221,8 @@ def did_you_mean(text: str, visibility: Visibility) -> str:
         text,
         phrase={
             "field": "suggest.shingle",
-            "size": 1,
+            # A few candidates: the best one may come only from documents this user cannot see.
+            "size": 1 if allowed is None else 5,
             "gram_size": 3,
             "max_errors": 2,
             "confidence": 1.0,
@@ -232,9 +233,19 @@ def did_you_mean(text: str, visibility: Visibility) -> str:
     )
     for entry in search.execute().suggest.did_you_mean:
         for option in entry.options:
-            if folded(option.text) != folded(text):
+            if folded(option.text) != folded(text) and _visible_words(option.text, allowed):
                 return option.text
     return ""
+
+
+def _visible_words(text: str, allowed: Query | None) -> bool:
+    """A suggester reads the terms of the whole index, whatever the query's filters: a
+    suggestion is only offered when a document this user may see holds all its words."""
+    if allowed is None:
+        return True
+    query = Q("match", suggest={"query": text, "operator": "and"})
+    search = Search(using=client(), index=alias_name()).query(query).filter(allowed)
+    return search.count() > 0
 
 
 def _bodies(request: SearchRequest, visibility: Visibility) -> tuple[dict, dict]:

@@ -11,10 +11,7 @@ from wagtail.signals import page_slug_changed, post_page_move
 
 from search.indexing import TREE, changes_enqueue
 from search.sources import INDEXED_PAGE_MODELS
-from wiki.models import DomainPage, Institution, Profession, ReferentielPage, Specialty
-
-# Their fields are copied into every document below them (référentiel title, facets, domain).
-_DENORMALISED = (ReferentielPage, DomainPage)
+from wiki.models import Institution, Profession, ReferentielPage, Specialty
 
 
 def _enqueue(*keys: str) -> None:
@@ -23,12 +20,11 @@ def _enqueue(*keys: str) -> None:
 
 
 def page_saved(sender, instance, raw: bool = False, **kwargs) -> None:
-    if raw:
+    if raw or not issubclass(instance.specific_class or Page, INDEXED_PAGE_MODELS):
         return
-    if isinstance(instance, _DENORMALISED):
-        _enqueue(f"page:{instance.pk}", f"{TREE}:{instance.pk}")
-    else:
-        _enqueue(f"page:{instance.pk}")
+    # The subtree too: the documents below (pages of a référentiel or domain) and those that
+    # carry the page's visibility (its discussions, its Delphi items) change with it.
+    _enqueue(f"page:{instance.pk}", f"{TREE}:{instance.pk}")
 
 
 def page_deleted(sender, instance, **kwargs) -> None:
@@ -88,7 +84,9 @@ def _optional_model(app_label: str, name: str):
 
 def connect() -> None:
     uid = "search."
-    for model in INDEXED_PAGE_MODELS:
+    # Page itself: Wagtail saves plain Page objects too (publish_scheduled unpublishing expired
+    # pages). A save only sends post_save for the class it was made on, never twice.
+    for model in (Page, *INDEXED_PAGE_MODELS):
         post_save.connect(page_saved, sender=model, dispatch_uid=f"{uid}saved.{model.__name__}")
     # Every deleted page, whatever its type, has its base row deleted.
     post_delete.connect(page_deleted, sender=Page, dispatch_uid=f"{uid}page_deleted")

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from wagtail.models import GroupPagePermission, Page, PageViewRestriction, Site
 
@@ -380,11 +381,16 @@ def delphi_item_ids_all() -> Iterator[list[int]]:
 
 
 def delphi_item_ids_in_tree(page_id: int) -> list[int]:
+    """Items rating a page of the subtree, and items of a study on a référentiel of the subtree
+    that rate no page (delphi_item_documents anchors those on the référentiel)."""
     model = _item_model()
     root = Page.objects.filter(pk=page_id).only("path").first()
     if model is None or root is None:
         return []
-    return list(model.objects.filter(page__path__startswith=root.path).values_list("pk", flat=True))
+    in_tree = Q(page__path__startswith=root.path) | Q(
+        page__isnull=True, study__referentiel__path__startswith=root.path
+    )
+    return list(model.objects.filter(in_tree).values_list("pk", flat=True))
 
 
 # ---------------------------------------------------------------- registry

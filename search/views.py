@@ -57,6 +57,8 @@ def autocomplete_api(request: HttpRequest) -> JsonResponse:
     if len(text) > AUTOCOMPLETE_MAX_LENGTH:
         message = gettext("Type at most %(max)d characters.") % {"max": AUTOCOMPLETE_MAX_LENGTH}
         return _json({"errors": {"q": [message]}}, status=400)
+    if "\x00" in text:  # PostgreSQL (the fallback) refuses them: as SearchForm does
+        return _json({"errors": {"q": [gettext("Null characters are not allowed.")]}}, status=400)
     suggestions = backends.autocomplete(text, visibility_for(request.user))
     count = len(suggestions)
     if count:
