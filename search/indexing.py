@@ -20,7 +20,7 @@ from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cache
 
 from django.conf import settings
@@ -39,6 +39,9 @@ logger = logging.getLogger(__name__)
 
 TREE = "tree"
 SYNC_LIMIT = 500  # objects: a larger subtree is reindexed in a background thread
+# Rows older than this were left by a flush that failed for another reason than an outage
+# (a rejected document, a crash between commit and flush): retried, at most once per period.
+LEFTOVER_SECONDS = 60.0
 
 
 def alias_name() -> str:
@@ -211,8 +214,21 @@ def _flush_after_commit() -> None:
     except Exception:  # the edit is saved and its change queued: never fail the request
         logger.exception("Search index not updated, %d changes queued", len(keys))
     else:
-        if breaker.success():
+        if breaker.success() or _leftovers_due():
             pending_flush_in_background()
+
+
+_leftovers_checked = 0.0
+
+
+def _leftovers_due() -> bool:
+    global _leftovers_checked
+    now = time.monotonic()
+    if now - _leftovers_checked < LEFTOVER_SECONDS:
+        return False
+    _leftovers_checked = now
+    older = timezone.now() - timedelta(seconds=LEFTOVER_SECONDS)
+    return PendingIndexing.objects.filter(queued_at__lt=older).exists()
 
 
 def _tree_size(key: str) -> int:

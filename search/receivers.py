@@ -75,6 +75,12 @@ def delphi_item_version_changed(sender, instance, raw: bool = False, **kwargs) -
         _enqueue(f"delphi_item:{instance.item_id}")
 
 
+def study_changed(sender, instance, raw: bool = False, **kwargs) -> None:
+    # Its items' documents carry the study's title, and those rating no page its référentiel.
+    if not raw and instance.pk:
+        _enqueue(*(f"delphi_item:{pk}" for pk in instance.items.values_list("pk", flat=True)))
+
+
 def _optional_model(app_label: str, name: str):
     try:
         return apps.get_model(app_label, name)
@@ -108,6 +114,7 @@ def connect() -> None:
         ("wiki", "Message", message_changed),
         ("consensus", "Item", delphi_item_changed),
         ("consensus", "ItemVersion", delphi_item_version_changed),
+        ("consensus", "Study", study_changed),
     )
     for app_label, name, receiver in optional:
         model = _optional_model(app_label, name)

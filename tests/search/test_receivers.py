@@ -162,3 +162,20 @@ def test_a_delphi_item_is_found_in_its_current_wording(
     assert [r.code for r in pages_search(SearchRequest(text="rançongiciels"), PUBLIC).results] == [
         "DX-01"
     ]
+
+
+def test_renaming_a_study_reaches_its_items(reindexed_after, django_capture_on_commit_callbacks):
+    from tests.factories.consensus import ItemFactory, StudyFactory
+
+    with django_capture_on_commit_callbacks(execute=True):
+        study = StudyFactory(
+            referentiel=ReferentielPage.objects.get(slug="socle-numerique-en-sante")
+        )
+        item = ItemFactory(study=study, version__text="Tracer les accès au dossier")
+    refresh()
+    assert indexed(f"delphi_item-{item.pk}")["study"] == str(study)
+    with django_capture_on_commit_callbacks(execute=True):
+        study.title = "Delphi socle 2027"
+        study.save()
+    refresh()
+    assert indexed(f"delphi_item-{item.pk}")["study"] == str(study) == "Delphi socle 2027"
