@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.conf import settings
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 from wagtail.models import GroupPagePermission, Page, PageViewRestriction
 from wagtail.signals import page_slug_changed, post_page_move
 
@@ -29,6 +29,16 @@ def page_saved(sender, instance, raw: bool = False, **kwargs) -> None:
 
 def page_deleted(sender, instance, **kwargs) -> None:
     _enqueue(f"page:{instance.pk}")
+
+
+def page_deleting(sender, instance, **kwargs) -> None:
+    """Delphi items rating the page lose their link by a bulk SET NULL that sends no signal:
+    queue them now, while they still point at it (they are then anchored on their study's
+    référentiel)."""
+    model = _optional_model("consensus", "Item")
+    if model is not None:
+        items = model.objects.filter(page_id=instance.pk).values_list("pk", flat=True)
+        _enqueue(*(f"delphi_item:{pk}" for pk in items))
 
 
 def page_tree_changed(sender, instance, **kwargs) -> None:
@@ -96,6 +106,7 @@ def connect() -> None:
         post_save.connect(page_saved, sender=model, dispatch_uid=f"{uid}saved.{model.__name__}")
     # Every deleted page, whatever its type, has its base row deleted.
     post_delete.connect(page_deleted, sender=Page, dispatch_uid=f"{uid}page_deleted")
+    pre_delete.connect(page_deleting, sender=Page, dispatch_uid=f"{uid}page_deleting")
     post_page_move.connect(page_tree_changed, dispatch_uid=f"{uid}page_moved")
     page_slug_changed.connect(page_tree_changed, dispatch_uid=f"{uid}slug_changed")
     for model in (GroupPagePermission, PageViewRestriction):

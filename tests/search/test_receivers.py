@@ -179,3 +179,21 @@ def test_renaming_a_study_reaches_its_items(reindexed_after, django_capture_on_c
         study.save()
     refresh()
     assert indexed(f"delphi_item-{item.pk}")["study"] == str(study) == "Delphi socle 2027"
+
+
+def test_a_delphi_item_whose_page_is_deleted_is_anchored_on_its_referentiel(
+    reindexed_after, django_capture_on_commit_callbacks
+):
+    from tests.factories.consensus import ItemFactory, StudyFactory
+
+    socle = ReferentielPage.objects.get(slug="socle-numerique-en-sante")
+    competency = CompetencyPage.objects.get(code="SOCLE-D5-C02")
+    with django_capture_on_commit_callbacks(execute=True):
+        study = StudyFactory(referentiel=socle)
+        item = ItemFactory(study=study, page=competency, version__text="Téléexpertise")
+    refresh()
+    assert indexed(f"delphi_item-{item.pk}")["url"] == competency.url
+    with django_capture_on_commit_callbacks(execute=True):
+        competency.delete()
+    refresh()
+    assert indexed(f"delphi_item-{item.pk}")["url"] == socle.url
