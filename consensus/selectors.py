@@ -55,7 +55,9 @@ def studies_for_user(user) -> dict[str, list[Study]]:
     return {"managed": managed, "rated": rated}
 
 
-def ratings_arrays(study: Study, rounds: list[int] | None = None) -> Ratings:
+def ratings_arrays(
+    study: Study, rounds: list[int] | None = None, *, closed_only: bool = False
+) -> Ratings:
     """All ratings of the study as arrays for ``compute_all``: one query, no user column.
 
     Items are labelled by their code, panelists by their id (internal, never displayed).
@@ -63,6 +65,8 @@ def ratings_arrays(study: Study, rounds: list[int] | None = None) -> Ratings:
     query = Rating.objects.filter(round_item__round__study=study)
     if rounds is not None:
         query = query.filter(round_item__round__number__in=rounds)
+    if closed_only:
+        query = query.filter(round_item__round__status=Round.Status.CLOSED)
     rows = query.values_list(
         "round_item__item_id", "panelist_id", "round_item__round__number", "score"
     )
@@ -116,7 +120,9 @@ class StudyResults:
 
 def study_results(study: Study) -> StudyResults:
     """Per item and round statistics, stability and Kendall's W, by the study's own rule."""
-    ratings = ratings_arrays(study)
+    # Only closed rounds: live figures of an open round, read next to the dashboard's list of
+    # who has not submitted yet, would tie a ballot (and its pseudonym) to a name.
+    ratings = ratings_arrays(study, closed_only=True)
     report = compute_all(ratings, study.scale, study.rule)
     histograms = _histograms(ratings, study)
     items = list(Item.objects.filter(study=study).select_related("decision"))
@@ -383,11 +389,18 @@ EXPORT_COLUMNS = ("item", "version", "round", "panelist", "score", "comment")
 
 
 def ratings_export_rows(study: Study) -> list[tuple]:
-    """Every rating with a pseudonym instead of the panelist (for CSV/XLSX exports)."""
+    """Every rating of the closed rounds with a pseudonym instead of the panelist (for CSV/XLSX
+    exports). Rows are ordered by item, round and pseudonym: never by panelist id, which
+    follows the order in which the panel was invited."""
     rows = (
-        Rating.objects.filter(round_item__round__study=study)
-        .order_by("round_item__item__position", "round_item__round__number", "panelist_id")
+        Rating.objects.filter(
+            round_item__round__study=study, round_item__round__status=Round.Status.CLOSED
+        )
+        .order_by(
+            "round_item__item__position", "round_item__item__code", "round_item__round__number"
+        )
         .values_list(
+            "round_item__item__position",
             "round_item__item__code",
             "round_item__version__number",
             "round_item__round__number",
@@ -396,10 +409,12 @@ def ratings_export_rows(study: Study) -> list[tuple]:
             "comment",
         )
     )
-    return [
-        (code, version, number, panelist_pseudonym(study.pk, pid), score, comment)
-        for code, version, number, pid, score, comment in rows
+    keyed = [
+        ((position, code, number, pseudonym), (code, version, number, pseudonym, score, comment))
+        for position, code, version, number, pid, score, comment in rows
+        for pseudonym in (panelist_pseudonym(study.pk, pid),)
     ]
+    return [row for _key, row in sorted(keyed, key=lambda pair: pair[0])]
 
 
 def panel_composition(study: Study) -> list[tuple[str, int]]:

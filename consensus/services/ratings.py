@@ -71,7 +71,7 @@ def _ratings(
                 round_item_id=round_item_id,
                 panelist=panelist,
                 score=answer.score,
-                comment=answer.comment.strip(),
+                comment=answer.comment.replace("\x00", "").strip(),  # PostgreSQL refuses NUL
             )
         )
     return rows

@@ -11,6 +11,29 @@ from django.utils.translation import gettext as _
 from consensus import selectors
 from consensus.models import Study
 
+# A cell starting with one of these is a formula to spreadsheet software (CSV/XLSX injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe_cell(value):
+    """Text cells as inert text: formula-like text gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _safe_row(row) -> list:
+    return [_safe_cell(value) for value in row]
+
+
+def _xlsx_row(row) -> list:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return [
+        ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+        for value in _safe_row(row)
+    ]
+
 
 def _export_header() -> list[str]:
     return [_("item"), _("version"), _("round"), _("panelist"), _("score"), _("comment")]
@@ -20,7 +43,7 @@ def ratings_csv(study: Study) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(selectors.EXPORT_COLUMNS)
-    writer.writerows(selectors.ratings_export_rows(study))
+    writer.writerows(_safe_row(row) for row in selectors.ratings_export_rows(study))
     return buffer.getvalue().encode("utf-8-sig")  # BOM: spreadsheet software reads UTF-8
 
 
@@ -32,7 +55,7 @@ def ratings_xlsx(study: Study) -> bytes:
     sheet.title = _("Ratings")[:31]
     sheet.append(_export_header())
     for row in selectors.ratings_export_rows(study):
-        sheet.append(list(row))
+        sheet.append(_xlsx_row(row))
     results = selectors.study_results(study)
     stats_sheet = workbook.create_sheet(_("Results")[:31])
     fields = [

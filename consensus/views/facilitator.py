@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -147,7 +147,10 @@ def decision_list(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     forms = {}
     if request.method == "POST":
-        item = get_object_or_404(Item, pk=request.POST.get("item"), study=study)
+        item_pk = request.POST.get("item", "")
+        if not item_pk.isascii() or not item_pk.isdigit():
+            raise Http404
+        item = get_object_or_404(Item, pk=item_pk, study=study)
         form = DecisionForm(request.POST, prefix=f"item{item.pk}")
         forms[item.pk] = form
         if form.is_valid():

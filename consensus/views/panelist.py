@@ -81,7 +81,10 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
         line.error = errors.get(line.round_item.pk)
         if line.round_item.pk in typed:  # nothing the panelist typed is lost on an error
             raw, line.comment = typed[line.round_item.pk]
-            line.score = int(raw) if raw.lstrip("-").isdigit() else None
+            try:
+                line.score = int(raw)
+            except ValueError:
+                line.score = None
     status = 200 if error is None else 400
     return render(
         request,
