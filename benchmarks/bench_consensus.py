@@ -102,7 +102,7 @@ def _study(facilitator, users, n_items: int, title: str):
 
 
 def load_results_study(facilitator):
-    """450 000 ratings in three closed rounds, COPY-loaded."""
+    """450 000 ratings of submitted ballots in three closed rounds, COPY-loaded."""
     import numpy as np
     from django.db import connection
     from django.utils import timezone
@@ -143,7 +143,14 @@ def load_results_study(facilitator):
                 for pid in panelists:
                     copy.write_row((ri.pk, pid, int(scores[k]), "", now))
                     k += 1
+        with raw.copy(
+            "COPY consensus_ballot (round_id, panelist_id, updated_at, submitted_at) FROM STDIN"
+        ) as copy:
+            for r in rounds:
+                for pid in panelists:
+                    copy.write_row((r.pk, pid, now, now))
         cursor.execute("ANALYZE consensus_rating")
+        cursor.execute("ANALYZE consensus_ballot")
     print(f"loaded {k} ratings with COPY in {time.perf_counter() - start:.1f} s")
     return study
 

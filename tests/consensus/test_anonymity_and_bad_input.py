@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from consensus import selectors
 from consensus.models import Rating
-from consensus.services.ratings import Answer, ballot_submit
+from consensus.services.ratings import Answer, ballot_submit, rating_save
 from consensus.services.rounds import round_close, round_open
 from tests.factories.consensus import committee_member, study_with_panel
 
@@ -177,3 +177,23 @@ def test_decision_post_with_a_non_numeric_item_is_not_a_server_error():
     client = _client(committee_member())
     response = client.post(reverse("consensus:decisions", args=[study.pk]), {"item": "abc"})
     assert response.status_code == 404
+
+
+def test_a_ballot_saved_but_never_submitted_is_left_out_everywhere():
+    """The methods report counts submitted ballots: the statistics, the exports and the next
+    round's feedback count the same panelists, not a partial ballot abandoned half-way."""
+    study = study_with_panel(n_items=1, n_panelists=2)
+    first = round_open(user=study.created_by, study=study)
+    item = first.round_items.get()
+    done, halfway = study.panelists.order_by("pk")
+    ballot_submit(user=done.user, delphi_round=first, answers={item.pk: Answer(8)})
+    rating_save(user=halfway.user, round_item=item, score=1, comment="à revoir")
+    round_close(user=study.created_by, delphi_round=first)
+
+    [row] = selectors.study_results(study).report.items
+    assert (row.stats.n, row.stats.median) == (1, 8)
+    assert [r[4] for r in selectors.ratings_export_rows(study)] == [8]
+    second = round_open(user=study.created_by, study=study)
+    _ballot, lines = selectors.ballot_for_panelist(done, second)
+    feedback = lines[0].feedback
+    assert (feedback.n, feedback.comments) == (1, [])
