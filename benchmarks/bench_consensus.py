@@ -12,7 +12,7 @@
    (the target: p95 < 200 ms), then 200 other panelists arriving at random within 2, 5, 10 s.
    After each, the database must hold exactly one rating per panelist, item and round.
 
-Everything runs in a temporary database (``<db>_bench_<pid>``, created and dropped here).
+Everything runs in a temporary database (``bench_<random>``, created and dropped here).
 
     DJANGO_SETTINGS_MODULE=config.settings.test .venv/bin/python benchmarks/bench_consensus.py
     options: --server uvicorn|daphne, --workers N (processes, default: CPU count), --pool N,
@@ -32,43 +32,19 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
-from support import p95  # noqa: E402
+from support import drop_database, p95, temporary_database_url  # noqa: E402
 
 N_ITEMS, N_PANELISTS, N_ROUNDS = 500, 300, 3
 LOAD_PANELISTS, LOAD_ITEMS = 200, 10
 E2E_TARGET_S, RATIO_TARGET, P95_TARGET_MS = 2.0, 3.0, 200.0
 # The floor of the same burst: a static file, through the same client, server and middleware.
 FLOOR_URL = "/static/css/site.css"
-
-
-def _temporary_database() -> tuple[str, str]:
-    """Create an empty database next to the configured one; return (name, url)."""
-    import psycopg
-
-    base = os.environ.get("DATABASE_URL", "postgres://wiki:wiki@127.0.0.1:5432/wiki")
-    parsed = urlparse(base)
-    name = f"{parsed.path.lstrip('/')}_bench_{os.getpid()}"
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return name, parsed._replace(path=f"/{name}").geturl()
-
-
-def _drop_database(name: str) -> None:
-    import psycopg
-
-    base = os.environ.get("BENCH_ADMIN_URL", "postgres://wiki:wiki@127.0.0.1:5432/wiki")
-    try:
-        with psycopg.connect(base, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-    except psycopg.Error as error:
-        print(f"warning: could not drop the temporary database {name}: {error}")
 
 
 def _users(prefix: str, count: int, group_name: str):
@@ -439,8 +415,7 @@ def main() -> int:
     args = parser.parse_args()
 
     os.environ.setdefault("DATABASE_URL", "postgres://wiki:wiki@127.0.0.1:5432/wiki")
-    os.environ["BENCH_ADMIN_URL"] = os.environ["DATABASE_URL"]
-    name, url = _temporary_database()
+    url, name = temporary_database_url()
     os.environ["DATABASE_URL"] = url
     try:
         import django
@@ -459,10 +434,7 @@ def main() -> int:
         )
         ok_load = args.skip_load or bench_ballots(facilitator, url, args)
     finally:
-        from django.db import connections
-
-        connections.close_all()
-        _drop_database(name)
+        drop_database(name)
     print(f"results targets: {'met' if ok_results else 'MISSED'}")
     if not args.skip_load:
         print(f"ballot targets: {'met' if ok_load else 'MISSED'}")

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from consensus.models import Decision, Panelist, Study
+from consensus.services.studies import PROTOCOL_FIELDS
 from wiki.services.roles import PANELISTS
 
 PANEL_PREFIX = "panel_"
@@ -40,20 +41,7 @@ class StudyCreateForm(AccessibleFormMixin, forms.ModelForm):
 
     class Meta:
         model = Study
-        fields = [
-            "title",
-            "referentiel",
-            "scale_min",
-            "scale_max",
-            "agree_from",
-            "disagree_to",
-            "threshold",
-            "median_min",
-            "rounds_planned",
-            "max_rounds",
-            "stop_when_all_classified",
-            "stability_max_net_change",
-        ]
+        fields = ["title", "referentiel", *PROTOCOL_FIELDS]
         help_texts = {
             "threshold": _("Share of the panel, between 0 and 1 (0.70 = 70 %)."),
             "median_min": _("Leave empty for no condition on the median."),

@@ -73,6 +73,22 @@ class _Row:
     score: float = 0.0
     facets: dict[str, list[str]] = field(default_factory=dict)
 
+    @classmethod
+    def of(cls, kind: str, text_field: str, values: dict, score: float) -> _Row:
+        """A row from a page's `values()` (either backend's)."""
+        return cls(
+            type=kind,
+            page_id=values["pk"],
+            path=values["path"],
+            title=values["title"],
+            url_path=values["url_path"],
+            live=values["live"],
+            code=values.get("code", ""),
+            text=values[text_field] or "",
+            body=values.get("body", ""),
+            score=score,
+        )
+
 
 # (model, type, text field, weighted fields for PostgreSQL)
 _MODELS = (
@@ -146,20 +162,8 @@ def _rows_postgresql(text: str, visibility: Visibility) -> list[_Row]:
         fields = ["pk", "path", "url_path", "live", "fts_rank", "exact_code", *shown]
         for shown_values in queryset.values(*fields, **shown)[:MAX_MATCHES]:
             values = {k.removeprefix("shown_"): v for k, v in shown_values.items()}
-            rows.append(
-                _Row(
-                    type=kind,
-                    page_id=values["pk"],
-                    path=values["path"],
-                    title=values["title"],
-                    url_path=values["url_path"],
-                    live=values["live"],
-                    code=values.get("code", ""),
-                    text=values[text_field] or "",
-                    body=values.get("body", ""),
-                    score=values["exact_code"] * 1000 + values["fts_rank"],
-                )
-            )
+            score = values["exact_code"] * 1000 + values["fts_rank"]
+            rows.append(_Row.of(kind, text_field, values, score))
     return rows
 
 
@@ -196,20 +200,7 @@ def rows_python(text: str, visibility: Visibility) -> list[_Row]:
             else:
                 if (values.get("code") or "").upper() == code:
                     score += 1000
-                rows.append(
-                    _Row(
-                        type=kind,
-                        page_id=values["pk"],
-                        path=values["path"],
-                        title=values["title"],
-                        url_path=values["url_path"],
-                        live=values["live"],
-                        code=values.get("code", ""),
-                        text=values[text_field] or "",
-                        body=values.get("body", ""),
-                        score=score,
-                    )
-                )
+                rows.append(_Row.of(kind, text_field, values, score))
     return rows
 
 

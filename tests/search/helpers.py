@@ -12,3 +12,12 @@ def refresh() -> None:
 def indexed(doc_id: str) -> dict | None:
     response = client().options(ignore_status=404).get(index=alias_name(), id=doc_id)
     return response.body.get("_source") if response.body.get("found") else None
+
+
+def publish(page, **fields):
+    """Set `fields` on the page's latest state and publish a revision of it."""
+    page = page.specific_class.objects.get(pk=page.pk)
+    for name, value in fields.items():
+        setattr(page, name, value)
+    page.save_revision().publish()
+    return page

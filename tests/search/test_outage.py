@@ -21,7 +21,7 @@ from wagtail.search.backends import get_search_backend
 from search import backends
 from search.indexing import index_drop_all, index_rebuild
 from search.models import PendingIndexing
-from tests.search.helpers import indexed, refresh
+from tests.search.helpers import indexed, publish, refresh
 from wiki.models import CompetencyPage, DomainPage
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.services]
@@ -86,14 +86,6 @@ def node_start(clone: Path) -> None:
     )
     if result.returncode != 0:
         pytest.fail(f"services/up.sh elasticsearch failed:\n{result.stdout}\n{result.stderr}")
-
-
-def publish(page, **fields):
-    page = page.specific_class.objects.get(pk=page.pk)
-    for name, value in fields.items():
-        setattr(page, name, value)
-    page.save_revision().publish()
-    return page
 
 
 def admin_index():

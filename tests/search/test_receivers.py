@@ -8,7 +8,7 @@ from search.models import PendingIndexing
 from search.queries import pages_search
 from search.results import SearchRequest
 from search.visibility import PUBLIC, visibility_for
-from tests.search.helpers import indexed, refresh
+from tests.search.helpers import indexed, publish, refresh
 from wiki.models import CompetencyPage, ReferentielPage
 from wiki.services.discussions import message_post, thread_create
 
@@ -18,14 +18,6 @@ pytestmark = pytest.mark.django_db
 def titles(text: str, visibility=PUBLIC) -> list[str]:
     refresh()
     return [r.title for r in pages_search(SearchRequest(text=text), visibility).results]
-
-
-def publish(page, **fields):
-    page = page.specific_class.objects.get(pk=page.pk)
-    for name, value in fields.items():
-        setattr(page, name, value)
-    page.save_revision().publish()
-    return page
 
 
 def test_a_published_change_is_indexed_after_commit(

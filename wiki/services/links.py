@@ -10,7 +10,7 @@ deleting a page turns its incoming links red again (`on_delete=SET_NULL`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db import transaction
 from django.db.models import Q
@@ -18,7 +18,7 @@ from django.db.models.functions import Upper
 from wagtail.models import Page
 
 from wiki.markdown import wikilink_targets
-from wiki.models import CompetencyPage, PageLink
+from wiki.models import CompetencyPage, DomainPage, HomePage, PageLink, ReferentielPage
 
 # The Markdown fields of wiki pages that may hold wikilinks.
 LINK_FIELDS = ("intro", "statement", "body", "references")
@@ -125,13 +125,21 @@ def page_links_retarget(page: Page) -> int:
     return changed
 
 
-def page_links_rebuild() -> int:
-    """Recompute every wiki page's links from its latest revision (after a bulk import, or on
-    a database filled before the link graph existed). Returns the number of links."""
-    from wiki.models import DomainPage, HomePage, ReferentielPage
+LINKED_PAGE_MODELS = (HomePage, ReferentielPage, DomainPage, CompetencyPage)
 
+
+def page_links_rebuild_count() -> int:
+    return sum(model.objects.count() for model in LINKED_PAGE_MODELS)
+
+
+def page_links_rebuild(progress: Callable[[int], None] | None = None) -> int:
+    """Recompute every wiki page's links from its latest revision (after a bulk import, or on
+    a database filled before the link graph existed). Returns the number of links;
+    `progress(1)` is called after each page."""
     total = 0
-    for model in (HomePage, ReferentielPage, DomainPage, CompetencyPage):
+    for model in LINKED_PAGE_MODELS:
         for page in model.objects.all():
             total += len(page_links_update(page.get_latest_revision_as_object()))
+            if progress:
+                progress(1)
     return total

@@ -8,7 +8,7 @@ from tests.wiki.history_support import account, radiology_competency
 from wiki.markdown import render
 from wiki.models import CompetencyPage, DomainPage, PageLink
 from wiki.selectors import page_backlinks, wanted_pages, wikilink_targets_resolved
-from wiki.services.links import page_links_rebuild, page_links_update
+from wiki.services.links import LINKED_PAGE_MODELS, page_links_rebuild, page_links_update
 
 pytestmark = pytest.mark.django_db
 
@@ -111,3 +111,14 @@ def test_a_self_link_and_a_loop_render(domain, client: Client):
         assert response.status_code == 200
     assert f'href="{first.url}"' in client.get(first.url).content.decode()
     assert set(page_backlinks(first, account("patrouilleur"))) == {first, second}
+
+
+def test_the_rebuild_command_shows_its_progress(capsys):
+    from django.core.management import call_command
+
+    call_command("links_rebuild")
+    captured = capsys.readouterr()
+    pages = sum(model.objects.count() for model in LINKED_PAGE_MODELS)
+    # Outside a terminal, a line per tenth of the pages, on stderr.
+    assert f"{pages}/{pages} (100%)" in captured.err
+    assert "links recorded" in captured.out
