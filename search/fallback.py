@@ -212,18 +212,7 @@ def _rows_browse(visibility: Visibility) -> list[_Row]:
         if model is not ReferentielPage:
             fields.append("code")
         for values in _visible(model.objects.all(), visibility).values(*fields)[:MAX_MATCHES]:
-            rows.append(
-                _Row(
-                    type=kind,
-                    page_id=values["pk"],
-                    path=values["path"],
-                    title=values["title"],
-                    url_path=values["url_path"],
-                    live=values["live"],
-                    code=values.get("code", ""),
-                    text=values[text_field] or "",
-                )
-            )
+            rows.append(_Row.of(kind, text_field, values, 0.0))
     return rows
 
 
