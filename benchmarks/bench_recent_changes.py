@@ -92,6 +92,9 @@ def populate(rng: random.Random) -> dict:
                     size_delta=rng.randrange(-200, 200),
                     patrolled_at=created if patrolled else None,
                     patrolled_by=users[0] if patrolled else None,
+                    # Most edits of live pages are published at once (trusted editors); the
+                    # rest stay drafts, which the public does not see.
+                    published_at=created if page.live and rng.random() < 0.8 else None,
                 )
             )
         Change.objects.bulk_create(changes)
@@ -116,13 +119,13 @@ def main() -> int:
 
     django.setup()
     from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import AnonymousUser
     from django.core.management import call_command
     from django.test import Client
     from django.urls import reverse
 
     from wiki.models import Change
     from wiki.selectors import ChangeFilters, recent_changes
+    from wiki.visibility import PUBLIC, reader_for
 
     started = time.perf_counter()
     try:
@@ -145,10 +148,10 @@ def main() -> int:
         college_public = timed(public, f"{base}?college={facts['socle_owner']}", REQUESTS // 2)
         first_patroller = timed(patroller, base, REQUESTS // 2)
         second = timed(public, f"{base}?page=2", REQUESTS // 2)
-        plan_first = plan_summary(recent_changes(user=AnonymousUser())[:51])
+        plan_first = plan_summary(recent_changes(reader=PUBLIC)[:51])
         plan_college = plan_summary(
             recent_changes(
-                user=get_user_model().objects.get(username="patrouilleur"),
+                reader=reader_for(get_user_model().objects.get(username="patrouilleur")),
                 filters=ChangeFilters(college_id=facts["cerf"]),
             )[:51]
         )

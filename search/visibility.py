@@ -1,38 +1,28 @@
-"""Who sees what in search results. Both backends enforce it inside their query.
+"""Who sees what in search results: wiki.visibility's rule, translated by each backend into
+its own query (search.queries for Elasticsearch, search.fallback for the database).
 
 - The public sees published (live) content that has no view restriction; never discussions.
 - A logged-in user also sees discussions and pages restricted to logged-in users, plus the
   drafts of the subtrees their groups may edit (a college's editors see their college's drafts).
-- Patrollers, the steering committee and superusers see every draft (wiki.permissions).
+- Patrollers, the steering committee and superusers see every draft.
+- Pages restricted to groups or by a password are left to those who may read their drafts
+  (a search index holds no session, so it fails closed).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.urls import NoReverseMatch, reverse
 
+from wiki.visibility import PUBLIC, Reader, reader_for
 
-@dataclass(frozen=True)
-class Visibility:
-    authenticated: bool = False
-    all_drafts: bool = False
-    group_ids: tuple[int, ...] = ()
+# The search backends speak of a Visibility: it is the wiki's Reader.
+Visibility = Reader
 
-
-PUBLIC = Visibility()
+__all__ = ["PUBLIC", "Visibility", "draft_url", "visibility_for"]
 
 
 def visibility_for(user) -> Visibility:
-    if user is None or not user.is_authenticated:
-        return PUBLIC
-    from wiki.permissions import can_see_all_drafts
-
-    return Visibility(
-        authenticated=True,
-        all_drafts=bool(user.is_superuser or can_see_all_drafts(user)),
-        group_ids=tuple(sorted(user.groups.values_list("id", flat=True))),
-    )
+    return reader_for(user)
 
 
 def draft_url(page_id: int, fallback: str) -> str:

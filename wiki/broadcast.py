@@ -12,14 +12,16 @@ from wiki import groups
 change_committed = Signal()
 
 
-def change_saved(change_id: int) -> None:
+def change_saved(change_id: int, published: bool = False) -> None:
+    """`published`: an earlier change was just published (see services.changes)."""
     change_committed.send(sender=None, change_id=change_id)
     layer = get_channel_layer()
     if layer is None:
         return
     try:
         async_to_sync(layer.group_send)(
-            groups.recent_changes_group(), {"type": "change.saved", "change_id": change_id}
+            groups.recent_changes_group(),
+            {"type": "change.saved", "change_id": change_id, "published": published},
         )
     except Exception:  # a down channel layer must never break an edit
         import logging

@@ -82,7 +82,7 @@ class RecentChangesConsumer(AsyncJsonWebsocketConsumer):
         languages = {code for code, _name in settings.LANGUAGES}
         lang = self.query.pop("lang", "")
         self.language = lang if lang in languages else settings.LANGUAGE_CODE
-        self.filters = await database_sync_to_async(self._filters)()
+        self.reader, self.filters = await database_sync_to_async(self._reader_and_filters)()
         self.group = groups.recent_changes_group()
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
@@ -97,27 +97,34 @@ class RecentChangesConsumer(AsyncJsonWebsocketConsumer):
 
     async def change_saved(self, event: dict) -> None:
         change_id = int(event["change_id"])
-        html = await database_sync_to_async(self._row_html)(change_id)
+        html = await database_sync_to_async(self._row_html)(change_id, bool(event.get("published")))
         if html:
             await self.send_json({"type": "change", "change_id": change_id, "html": html})
 
-    def _filters(self):
+    def _reader_and_filters(self):
         from wiki.filters import RecentChangesFilterForm
+        from wiki.visibility import reader_for
 
+        reader = reader_for(self.user, self.scope.get("session"))
         keys = ("college", "referentiel", "author", "unpatrolled", "period")
         data = {key: self.query[key] for key in keys if self.query.get(key)}
-        return RecentChangesFilterForm(data or None, user=self.user).filters()
+        return reader, RecentChangesFilterForm(data or None, reader=reader).filters()
 
-    def _row_html(self, change_id: int) -> str:
+    def _row_html(self, change_id: int, published_again: bool = False) -> str:
         from django.template.loader import render_to_string
         from django.utils import translation
 
         from wiki.permissions import can_patrol
         from wiki.selectors import changes_with_read_urls, recent_changes
+        from wiki.visibility import may_read_drafts
 
-        change = recent_changes(user=self.user, filters=self.filters).filter(pk=change_id).first()
+        change = (
+            recent_changes(reader=self.reader, filters=self.filters).filter(pk=change_id).first()
+        )
         if change is None:
             return ""
+        if published_again and may_read_drafts(self.reader, change.page):
+            return ""  # this viewer received it when it was saved
         changes_with_read_urls([change])
         with translation.override(self.language):
             return render_to_string(

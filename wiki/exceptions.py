@@ -22,3 +22,9 @@ class EditConflict(WikiError):
     def __init__(self, latest_revision, message=None):
         self.latest_revision = latest_revision
         super().__init__(message)
+
+
+class PageLocked(WikiError):
+    """The page is locked (by a committee member, a workflow or a scheduled publication)."""
+
+    default_message = _("This page is locked: it cannot be changed now.")

@@ -27,9 +27,9 @@ class RecentChangesFilterForm(forms.Form):
     unpatrolled = forms.BooleanField(label=_("Unpatrolled only"), required=False)
     period = forms.TypedChoiceField(label=_("Period"), required=False, coerce=int, empty_value=None)
 
-    def __init__(self, data=None, *, user, **kwargs):
+    def __init__(self, data=None, *, reader, **kwargs):
         super().__init__(data, **kwargs)
-        choices = recent_changes_filter_choices(user)
+        choices = recent_changes_filter_choices(reader)
         everything = [("", _("All"))]
         self.fields["college"].choices = everything + choices["colleges"]
         self.fields["referentiel"].choices = everything + choices["referentiels"]

@@ -2,7 +2,8 @@
 
 from wagtail.models import Page
 
-from wiki.services.roles import PATROLLERS, STEERING_COMMITTEE, TRUSTED_EDITORS
+from wiki.roles import PATROLLERS, STEERING_COMMITTEE, TRUSTED_EDITORS
+from wiki.visibility import may_view_page, reader_for
 
 
 def _in_groups(user, *names: str) -> bool:
@@ -20,20 +21,6 @@ def can_patrol(user) -> bool:
     if not user.is_authenticated:
         return False
     return user.is_superuser or _in_groups(user, PATROLLERS, STEERING_COMMITTEE)
-
-
-def can_see_all_drafts(user) -> bool:
-    """Patrollers and the steering committee see every page, drafts included."""
-    return can_patrol(user)
-
-
-def can_view_page(user, page: Page) -> bool:
-    """The public sees live pages; members see the drafts they may edit or patrol."""
-    if page.live:
-        return True
-    if not user.is_authenticated:
-        return False
-    return can_see_all_drafts(user) or page.permissions_for_user(user).can_edit()
 
 
 def can_edit_page(user, page: Page) -> bool:
@@ -59,7 +46,7 @@ def can_discuss_page(user, page: Page) -> bool:
     """Logged-in members who may view a page may open and answer its discussions."""
     if user is None or not user.is_authenticated or not user.is_active:
         return False
-    return can_view_page(user, page)
+    return may_view_page(reader_for(user), page)
 
 
 def can_resolve_thread(user, thread) -> bool:

@@ -5,14 +5,27 @@ from django.dispatch import receiver
 from wagtail.models import Page, Revision
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from wiki import broadcast
 from wiki.rendering import links_version_bump
-from wiki.services.changes import change_record
+from wiki.services.changes import WIKI_PAGE_MODELS, change_mark_published, change_record
+from wiki.services.links import page_links_retarget, page_links_update_from_content
+from wiki.services.watchlists import notifications_for_change
 
 
 @receiver(post_save, sender=Revision, dispatch_uid="wiki.change_record")
 def revision_saved(sender, instance: Revision, created: bool, raw: bool = False, **kwargs) -> None:
     if created and not raw:
         change_record(instance)
+
+
+@receiver(page_published, dispatch_uid="wiki.change_published")
+def revision_published(sender, instance, revision=None, **kwargs) -> None:
+    if revision is not None:
+        change_mark_published(revision)
+        if revision.content_type.model in WIKI_PAGE_MODELS:
+            page_links_update_from_content(
+                page_id=instance.pk, content=revision.content, version="in_live"
+            )
 
 
 @receiver(page_published, dispatch_uid="wiki.links_version.published")
@@ -25,11 +38,6 @@ def link_targets_changed(sender, **kwargs) -> None:
 
 
 # --- Watchlists and the link graph --------------------------------------------------------
-
-from wiki import broadcast  # noqa: E402
-from wiki.services.changes import WIKI_PAGE_MODELS  # noqa: E402
-from wiki.services.links import page_links_retarget, page_links_update_from_content  # noqa: E402
-from wiki.services.watchlists import notifications_for_change  # noqa: E402
 
 
 @receiver(broadcast.change_committed, dispatch_uid="wiki.watchlists_notify")

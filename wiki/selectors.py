@@ -5,24 +5,26 @@ from collections.abc import Iterable
 from django.db.models import Q, QuerySet
 from wagtail.models import Page
 
+from wiki import visibility
 from wiki.markdown import LinkTarget, normalise_target
 from wiki.models import CompetencyPage, DomainPage, ReferentielPage
+from wiki.visibility import Reader
 
 
-def published_referentiels() -> QuerySet[ReferentielPage]:
-    return (
-        ReferentielPage.objects.live()
-        .public()
-        .select_related("college", "specialty")
-        .order_by("phase", "title")
-    )
+def published_referentiels(reader: Reader) -> QuerySet[ReferentielPage]:
+    """The référentiels whose published version `reader` may read."""
+    return visibility.published_pages(
+        ReferentielPage.objects.select_related("college", "specialty"), reader
+    ).order_by("phase", "title")
 
 
-def socle_domains() -> QuerySet[DomainPage]:
-    socle = ReferentielPage.objects.live().filter(slug="socle-numerique-en-sante").first()
+def socle_domains(reader: Reader) -> QuerySet[DomainPage]:
+    socle = visibility.published_pages(
+        ReferentielPage.objects.filter(slug="socle-numerique-en-sante"), reader
+    ).first()
     if socle is None:
         return DomainPage.objects.none()
-    return DomainPage.objects.child_of(socle).live()
+    return visibility.published_pages(DomainPage.objects.child_of(socle), reader)
 
 
 def wikilink_targets_resolved(targets: Iterable[str]) -> dict[str, LinkTarget]:
@@ -85,40 +87,23 @@ class ChangeFilters:
     days: int | None = None
 
 
-def _editable_paths(user) -> list[str]:
-    from wagtail.models import GroupPagePermission
-
-    return list(
-        GroupPagePermission.objects.filter(
-            group__user=user, permission__codename="change_page"
-        ).values_list("page__path", flat=True)
-    )
-
-
-def changes_visible_to(user) -> QuerySet:
-    """Changes of the pages `user` may view: live pages for everyone, the drafts of the subtrees
-    they may edit for members, everything for patrollers and the steering committee."""
+def changes_visible_to(reader: Reader) -> QuerySet:
+    """The changes `reader` may see (wiki.visibility: published changes of the pages they
+    read, every change of the pages whose drafts they read)."""
     from wiki.models import Change
-    from wiki.permissions import can_see_all_drafts
 
-    changes = Change.objects.all()
-    if user is not None and user.is_authenticated and can_see_all_drafts(user):
-        return changes
-    visible = Q(page__live=True)
-    if user is not None and user.is_authenticated:
-        for path in _editable_paths(user):
-            visible |= Q(page__path__startswith=path)
-    return changes.filter(visible)
+    visible = visibility.changes_q(reader)
+    return Change.objects.all() if visible is None else Change.objects.filter(visible)
 
 
-def recent_changes(*, user, filters: ChangeFilters | None = None) -> QuerySet:
+def recent_changes(*, reader: Reader, filters: ChangeFilters | None = None) -> QuerySet:
     """Newest first, with what a row shows; filters applied, visibility enforced."""
     from datetime import timedelta
 
     from django.utils import timezone
 
     filters = filters or ChangeFilters()
-    changes = changes_visible_to(user)
+    changes = changes_visible_to(reader)
     if filters.college_id:
         changes = changes.filter(college_id=filters.college_id)
     if filters.referentiel_id:
@@ -135,13 +120,13 @@ def recent_changes(*, user, filters: ChangeFilters | None = None) -> QuerySet:
 
 
 def recent_changes_page(
-    *, user, filters: ChangeFilters | None = None, page: int = 1
+    *, reader: Reader, filters: ChangeFilters | None = None, page: int = 1
 ) -> tuple[list, bool]:
     """One page of recent changes and whether another follows (no COUNT over 100 000 rows)."""
     page = max(1, page)
     start = (page - 1) * RECENT_CHANGES_PER_PAGE
     rows = list(
-        recent_changes(user=user, filters=filters)[start : start + RECENT_CHANGES_PER_PAGE + 1]
+        recent_changes(reader=reader, filters=filters)[start : start + RECENT_CHANGES_PER_PAGE + 1]
     )
     return changes_with_read_urls(rows[:RECENT_CHANGES_PER_PAGE]), (
         len(rows) > RECENT_CHANGES_PER_PAGE
@@ -170,18 +155,11 @@ def unpatrolled_count_per_college() -> list[dict]:
     )
 
 
-def recent_changes_filter_choices(user) -> dict:
-    """Colleges and référentiels offered by the filter form (those `user` may see)."""
+def recent_changes_filter_choices(reader: Reader) -> dict:
+    """Colleges and référentiels offered by the filter form (those `reader` may see)."""
     from wiki.models import Institution
-    from wiki.permissions import can_see_all_drafts
 
-    referentiels = ReferentielPage.objects.all()
-    if not (user is not None and user.is_authenticated and can_see_all_drafts(user)):
-        visible = Q(live=True)
-        if user is not None and user.is_authenticated:
-            for path in _editable_paths(user):
-                visible |= Q(path__startswith=path)
-        referentiels = referentiels.filter(visible)
+    referentiels = visibility.visible_pages(ReferentielPage.objects.all(), reader)
     referentiels = list(referentiels.order_by("title").values_list("pk", "title", "college_id"))
     colleges = list(
         Institution.objects.filter(pk__in={college for _pk, _title, college in referentiels})
@@ -194,22 +172,24 @@ def recent_changes_filter_choices(user) -> dict:
     }
 
 
-def page_changes(page: Page) -> QuerySet:
-    """Every saved revision of a page (its Changes), newest first."""
-    from wiki.models import Change
-
+def page_changes(page: Page, reader: Reader) -> QuerySet:
+    """The saved revisions of a page `reader` may see (its Changes), newest first."""
     return (
-        Change.objects.filter(page_id=page.pk)
+        changes_visible_to(reader)
+        .filter(page_id=page.pk)
         .select_related("user", "patrolled_by")
         .order_by("-created_at", "-id")
     )
 
 
-def page_revision(page: Page, revision_id) -> Revision | None:
-    """A revision of this page, or None (unknown id, or another page's revision)."""
+def page_revision(page: Page, revision_id, reader: Reader) -> Revision | None:
+    """A revision of this page that `reader` may see, or None (unknown id, another page's
+    revision, or a draft they may not read)."""
     try:
         revision_id = int(revision_id)
     except (TypeError, ValueError):
+        return None
+    if not visibility.may_view_revision(reader, page, revision_id):
         return None
     return (
         Revision.objects.filter(
@@ -222,8 +202,10 @@ def page_revision(page: Page, revision_id) -> Revision | None:
     )
 
 
-def revision_previous(revision) -> Revision | None:
-    return (
+def revision_previous(page: Page, revision, reader: Reader) -> Revision | None:
+    """The revision of `page` before `revision` among those `reader` may see (for a reader of
+    published content, the previous published one)."""
+    previous = (
         Revision.objects.filter(
             base_content_type_id=revision.base_content_type_id,
             object_id=revision.object_id,
@@ -233,8 +215,11 @@ def revision_previous(revision) -> Revision | None:
             | Q(created_at=revision.created_at, pk__lt=revision.pk)
         )
         .order_by("-created_at", "-pk")
-        .first()
     )
+    if not visibility.may_read_drafts(reader, page):
+        published = changes_visible_to(reader).filter(page_id=page.pk)
+        previous = previous.filter(pk__in=published.values("revision_id"))
+    return previous.first()
 
 
 def revision_diff_labels(*contents: dict) -> dict[str, dict]:
@@ -259,8 +244,8 @@ def revision_diff_labels(*contents: dict) -> dict[str, dict]:
     }
 
 
-def patrol_log_entries(*, user, page: int = 1, per_page: int = 50) -> tuple[list, bool]:
-    """Patrol marks (audit rows of Change.history) newest first, on changes `user` may see."""
+def patrol_log_entries(*, reader: Reader, page: int = 1, per_page: int = 50) -> tuple[list, bool]:
+    """Patrol marks (audit rows of Change.history) newest first, on changes `reader` may see."""
     from wiki.models import Change
     from wiki.services.patrol import PATROL_ACTIONS
 
@@ -269,7 +254,7 @@ def patrol_log_entries(*, user, page: int = 1, per_page: int = 50) -> tuple[list
     rows = list(
         Change.history.filter(
             history_change_reason__in=PATROL_ACTIONS,
-            id__in=changes_visible_to(user).values("id"),
+            id__in=changes_visible_to(reader).values("id"),
         )
         .select_related("history_user")
         .order_by("-history_date", "-history_id")[start : start + per_page + 1]
@@ -299,27 +284,6 @@ def _previous_revision(page_ref: str, created_ref: str):
     )
 
 
-def _pages_visible_q(user, prefix: str = "") -> Q | None:
-    """A filter on pages (`prefix` is the lookup path to the page) for what `user` may view,
-    or None when they may view everything (patrollers, steering committee)."""
-    from wiki.permissions import can_see_all_drafts
-
-    if user is not None and user.is_authenticated and can_see_all_drafts(user):
-        return None
-    visible = Q(**{f"{prefix}live": True})
-    if user is not None and user.is_authenticated:
-        if user.is_superuser:
-            return None
-        from wagtail.models import GroupPagePermission
-
-        paths = GroupPagePermission.objects.filter(
-            group__user=user, permission__codename__in=["change_page", "add_page"]
-        ).values_list("page__path", flat=True)
-        for path in set(paths):
-            visible |= Q(**{f"{prefix}path__startswith": path})
-    return visible
-
-
 def watched_changes(user) -> QuerySet:
     """Changes of the pages `user` watches (or below a page watched with its descendants)."""
     from wiki.models import Change, Watch
@@ -331,10 +295,7 @@ def watched_changes(user) -> QuerySet:
     watched = Q(page_id__in=[page_id for page_id, _path in watches])
     for path in deep.values_list("page__path", flat=True):
         watched |= Q(page__path__startswith=path)
-    changes = Change.objects.filter(watched)
-    visible = _pages_visible_q(user, "page__")
-    if visible is not None:
-        changes = changes.filter(visible)
+    changes = changes_visible_to(visibility.reader_for(user)).filter(watched)
     return (
         changes.select_related("user", "page")
         .annotate(previous_revision_id=_previous_revision("page_id", "created_at"))
@@ -375,11 +336,15 @@ def unread_notifications_count(user) -> int:
 
 
 def user_notifications(user, limit: int = 100) -> list:
+    """The user's notifications, of changes they may still see."""
     from wiki.models import Notification
 
+    visible = visibility.changes_q(visibility.reader_for(user), "change__")
+    notifications = Notification.objects.filter(user_id=user.pk)
+    if visible is not None:
+        notifications = notifications.filter(visible)
     return list(
-        Notification.objects.filter(user_id=user.pk)
-        .select_related("change", "change__user", "change__page")
+        notifications.select_related("change", "change__user", "change__page")
         .annotate(previous_revision_id=_previous_revision("change__page_id", "change__created_at"))
         .order_by("-created_at", "-id")[:limit]
     )
@@ -416,23 +381,21 @@ def page_threads(page: Page) -> list:
     return threads
 
 
-def page_backlinks(page: Page, user) -> list[Page]:
-    """The pages linking to `page` that `user` may view, by title."""
-    pages = Page.objects.filter(outgoing_links__target_id=page.pk).distinct()
-    visible = _pages_visible_q(user)
-    if visible is not None:
-        pages = pages.filter(visible)
-    return list(pages.order_by("title").specific())
-
-
-def wanted_pages(user, limit: int = 500) -> list[dict]:
-    """Red links: each missing target with how many visible pages ask for it, and which."""
+def _visible_links(reader: Reader) -> QuerySet:
     from wiki.models import PageLink
 
-    links = PageLink.objects.filter(target__isnull=True)
-    visible = _pages_visible_q(user, "source__")
-    if visible is not None:
-        links = links.filter(visible)
+    return PageLink.objects.filter(visibility.links_q(reader))
+
+
+def page_backlinks(page: Page, reader: Reader) -> list[Page]:
+    """The pages linking to `page` in a version `reader` may read, by title."""
+    sources = _visible_links(reader).filter(target_id=page.pk).values("source_id")
+    return list(Page.objects.filter(pk__in=sources).order_by("title").specific())
+
+
+def wanted_pages(reader: Reader, limit: int = 500) -> list[dict]:
+    """Red links: each missing target with how many visible pages ask for it, and which."""
+    links = _visible_links(reader).filter(target__isnull=True)
     rows = links.select_related("source").order_by("target_text", "source__title")
     wanted: dict[str, dict] = {}
     for link in rows:

@@ -21,10 +21,13 @@ def socle_competency() -> CompetencyPage:
     return CompetencyPage.objects.get(code="SOCLE-D1-C01")
 
 
-def edit(page, user, **fields) -> Change:
-    """Save a new revision of `page` (its latest draft) with `fields` changed; its Change."""
+def edit(page, user, *, publish: bool = False, **fields) -> Change:
+    """Save a new revision of `page` (its latest draft) with `fields` changed, published when
+    `publish`; its Change."""
     page = page.specific_class.objects.get(pk=page.pk).get_latest_revision_as_object()
     for name, value in fields.items():
         setattr(page, name, value)
     revision = page.save_revision(user=user)
+    if publish:
+        revision.publish(user=user)
     return Change.objects.get(revision=revision)

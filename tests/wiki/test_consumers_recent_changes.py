@@ -40,14 +40,22 @@ async def connect(user, query: str = "") -> WebsocketCommunicator:
     return comm
 
 
-def _edit(code: str, username: str, statement: str) -> int:
+def _edit(code: str, username: str, statement: str, publish: bool = False) -> int:
     user = get_user_model().objects.get(username=username)
     page = CompetencyPage.objects.get(code=code).get_latest_revision_as_object()
     page.statement = statement
-    return page.save_revision(user=user).wiki_change.pk
+    revision = page.save_revision(user=user)
+    if publish:
+        revision.publish(user=user)
+    return revision.wiki_change.pk
+
+
+def _publish_latest(code: str) -> None:
+    CompetencyPage.objects.get(code=code).get_latest_revision().publish()
 
 
 edit = sync_to_async(_edit)
+publish_latest = sync_to_async(_publish_latest)
 
 
 async def next_change(comm) -> dict:
@@ -82,7 +90,13 @@ async def test_rows_arrive_live_with_visibility_and_filters(seeded, redis_url):
     assert (await next_change(cnge_only))["change_id"] == mg_change
     assert await public.receive_nothing(timeout=0.5)
 
-    socle_change = await edit("SOCLE-D1-C01", "copil", "Socle en direct")
+    socle_draft = await edit("SOCLE-D1-C01", "copil", "Brouillon du socle")
+    assert (await next_change(watcher))["change_id"] == socle_draft
+    # A draft on a live page is not for the public; once published, it is announced to them.
+    await publish_latest("SOCLE-D1-C01")
+    assert (await next_change(public))["change_id"] == socle_draft
+
+    socle_change = await edit("SOCLE-D1-C01", "copil", "Socle en direct", publish=True)
     assert (await next_change(watcher))["change_id"] == socle_change
     public_row = (await next_change(public))["html"]
     assert "Marquer comme patrouillée" not in public_row

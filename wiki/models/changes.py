@@ -73,7 +73,12 @@ class Change(models.Model):
         related_name="+",
     )
     autopatrolled = models.BooleanField(_("autopatrolled"), default=False)
-    history = HistoricalRecords(excluded_fields=["size", "size_delta", "summary", "title"])
+    # When this revision was first published. Readers who may not read drafts see only the
+    # changes that were published (wiki.visibility): a draft saved on a live page stays private.
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    history = HistoricalRecords(
+        excluded_fields=["size", "size_delta", "summary", "title", "published_at"]
+    )
 
     objects = ChangeQuerySet.as_manager()
 

@@ -22,6 +22,10 @@ class PageLink(models.Model):
         related_name="incoming_links",
     )
     target_text = models.CharField(_("link target"), max_length=200)
+    # A link may be in the page's published version, in its latest (working) version, or in
+    # both: readers of published content only see the first (wiki.visibility.links_q).
+    in_live = models.BooleanField(_("in the published version"), default=False)
+    in_latest = models.BooleanField(_("in the latest version"), default=True)
 
     class Meta:
         verbose_name = _("page link")

@@ -26,11 +26,15 @@ class Cycle(models.TextChoices):
 
 
 def _children(model, parent, request):
-    """Live children for the public; every child for members reading a draft version."""
+    """The children whose published version the reader may read; in the draft reader, also
+    those whose drafts they may read (wiki.visibility)."""
+    from wiki import visibility
+
+    reader = visibility.request_reader(request)
     children = model.objects.child_of(parent)
     if getattr(request, "wiki_show_drafts", False):
-        return children
-    return children.live()
+        return visibility.visible_pages(children, reader)
+    return visibility.published_pages(children, reader)
 
 
 class HomePage(Page):
@@ -46,10 +50,12 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from wiki.selectors import published_referentiels, socle_domains
+        from wiki.visibility import request_reader
 
+        reader = request_reader(request)
         context = super().get_context(request, *args, **kwargs)
-        context["referentiels"] = published_referentiels()
-        context["socle_domains"] = socle_domains()
+        context["referentiels"] = published_referentiels(reader)
+        context["socle_domains"] = socle_domains(reader)
         return context
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 from wagtail.models import Revision
 
 from wiki import broadcast
@@ -53,5 +54,39 @@ def change_record(
         patrolled_by=user if trusted else None,
         autopatrolled=trusted,
     )
-    transaction.on_commit(lambda: broadcast.change_saved(change.pk))
+    _announce_after_commit(change.pk)
     return change
+
+
+def change_mark_published(revision: Revision) -> Change | None:
+    """Record that `revision` was published. Once committed, the change is announced again:
+    readers who could not see it as a draft (recent changes, watchers) may see it now."""
+    change = Change.objects.filter(revision_id=revision.pk).first()
+    if change is None or change.published_at is not None:
+        return change
+    change.published_at = timezone.now()
+    Change.objects.filter(pk=change.pk).update(published_at=change.published_at)
+    _announce_after_commit(change.pk, published=True)
+    return change
+
+
+class _Announcement:
+    """An on-commit callback that knows its change, so that a change saved and published in
+    the same transaction is announced once."""
+
+    def __init__(self, change_id: int, published: bool) -> None:
+        self.change_id = change_id
+        self.published = published
+
+    def __call__(self) -> None:
+        broadcast.change_saved(self.change_id, published=self.published)
+
+
+def _announce_after_commit(change_id: int, published: bool = False) -> None:
+    """`published`: the change was saved earlier and is published now (only those who could
+    not read it as a draft need it again)."""
+    connection = transaction.get_connection()
+    pending = getattr(connection, "run_on_commit", None) or []
+    if any(getattr(entry[1], "change_id", None) == change_id for entry in pending):
+        return
+    transaction.on_commit(_Announcement(change_id, published))

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from wagtail.models import Page, Revision
 
-from wiki.exceptions import EditConflict
+from wiki.exceptions import EditConflict, PageLocked
 from wiki.models import Change, CompetencyPage, LearningOutcome
 from wiki.permissions import can_edit_page
 
@@ -29,6 +29,7 @@ def page_edit(
         raise PermissionDenied
     # Row lock: two editors saving at the same instant are serialised here.
     locked = Page.objects.select_for_update().get(pk=page.pk)
+    page_lock_refuse(locked, user)
     if locked.latest_revision_id and locked.latest_revision_id != base_revision_id:
         raise EditConflict(Revision.objects.get(pk=locked.latest_revision_id))
     draft = page_latest_object(locked)
@@ -40,6 +41,14 @@ def page_edit(
         # Those who may publish see their edit live at once, as on a wiki.
         revision.publish(user=user)
     return revision
+
+
+def page_lock_refuse(page: Page, user) -> None:
+    """Raise PageLocked, with Wagtail's own message, when a lock applies to `user` (a page
+    locked by someone else, in a workflow task that locks it, or scheduled for publication)."""
+    lock = page.get_lock()
+    if lock is not None and lock.for_user(user):
+        raise PageLocked(lock.get_message(user))
 
 
 def _apply(page: Page, data: dict) -> None:

@@ -11,6 +11,7 @@ from wagtail.models import Page, Revision
 
 from wiki.models import Change
 from wiki.permissions import can_edit_page
+from wiki.services.editing import page_lock_refuse
 
 
 class RevisionNotOfPage(ValueError):
@@ -33,6 +34,7 @@ def page_revert(*, page: Page, revision: Revision, user) -> Revision:
     locked = Page.objects.select_for_update().get(pk=page.pk)
     if not can_edit_page(user, locked):
         raise PermissionDenied(gettext("You may not edit this page."))
+    page_lock_refuse(locked, user)
     if revision.object_id != str(locked.pk) or revision.base_content_type_id != (
         locked.get_base_content_type().pk
     ):

@@ -65,27 +65,51 @@ def link_targets_resolve(targets: Iterable[str]) -> dict[str, int]:
     return resolved
 
 
-def page_links_update(page: Page) -> list[PageLink]:
-    """Replace the page's outgoing links by those its Markdown fields hold now."""
-    return _links_replace(page.pk, page_link_targets(page))
+def page_links_update(page: Page, *, live: bool | None = None) -> list[PageLink]:
+    """Replace the page's outgoing links by those its Markdown fields hold now: as its latest
+    version, and as its published version too when `live` (default: when the page is live and
+    has no newer draft)."""
+    if live is None:
+        live = page.live and not page.has_unpublished_changes
+    targets = page_link_targets(page)
+    if live:
+        _links_replace(page.pk, targets, version="in_live")
+    return _links_replace(page.pk, targets, version="in_latest")
 
 
-def page_links_update_from_content(*, page_id: int, content: dict) -> list[PageLink]:
-    """The same from a revision's content (what every saved revision calls: the link graph
-    follows the page's latest revision, its working version)."""
-    return _links_replace(page_id, content_link_targets(content))
+def page_links_update_from_content(
+    *, page_id: int, content: dict, version: str = "in_latest"
+) -> list[PageLink]:
+    """The same from a revision's content. Every saved revision updates the latest version's
+    links (the working version editors read); each publication, the published version's."""
+    return _links_replace(page_id, content_link_targets(content), version=version)
 
 
 @transaction.atomic
-def _links_replace(page_id: int, targets: list[str]) -> list[PageLink]:
+def _links_replace(page_id: int, targets: list[str], *, version: str) -> list[PageLink]:
+    """Make `targets` the links of one version (`in_latest` or `in_live`) of the page; a link
+    in neither version is deleted. Returns that version's links."""
+    assert version in ("in_latest", "in_live")
     resolved = link_targets_resolve(targets)
-    PageLink.objects.filter(source_id=page_id).delete()
-    return PageLink.objects.bulk_create(
+    links = PageLink.objects.filter(source_id=page_id)
+    links.exclude(target_text__in=targets).filter(**{version: True}).update(**{version: False})
+    links.filter(in_latest=False, in_live=False).delete()
+    links.filter(target_text__in=targets).update(**{version: True})
+    existing = set(links.filter(target_text__in=targets).values_list("target_text", flat=True))
+    PageLink.objects.bulk_create(
         [
-            PageLink(source_id=page_id, target_id=resolved.get(target), target_text=target)
-            for target in targets
+            PageLink(
+                source_id=page_id,
+                target_id=resolved.get(target),
+                target_text=target,
+                in_latest=version == "in_latest",
+                in_live=version == "in_live",
+            )
+            for target in dict.fromkeys(targets)
+            if target not in existing
         ]
     )
+    return list(links.filter(**{version: True}))
 
 
 def _names(page: Page) -> list[str]:
@@ -133,13 +157,15 @@ def page_links_rebuild_count() -> int:
 
 
 def page_links_rebuild(progress: Callable[[int], None] | None = None) -> int:
-    """Recompute every wiki page's links from its latest revision (after a bulk import, or on
-    a database filled before the link graph existed). Returns the number of links;
-    `progress(1)` is called after each page."""
+    """Recompute every wiki page's links from its latest and its published revisions (after a
+    bulk import, or on a database filled before the link graph existed). Returns the number
+    of links of the latest versions; `progress(1)` is called after each page."""
     total = 0
     for model in LINKED_PAGE_MODELS:
         for page in model.objects.all():
-            total += len(page_links_update(page.get_latest_revision_as_object()))
+            if page.live:
+                _links_replace(page.pk, page_link_targets(page), version="in_live")
+            total += len(page_links_update(page.get_latest_revision_as_object(), live=False))
             if progress:
                 progress(1)
     return total

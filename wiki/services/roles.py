@@ -2,37 +2,21 @@
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
 from wagtail.models import GroupPagePermission, Page
 
 from wiki.models import Institution, ReferentielPage
-
-PATROLLERS = "Patrouilleurs"
-STEERING_COMMITTEE = "Comité de pilotage"
-FACILITATORS = "Animateurs Delphi"
-PANELISTS = "Panélistes"
-# Editors whose changes need no review (autopatrolled), like MediaWiki's « autopatrolled ».
-TRUSTED_EDITORS = "Éditeurs de confiance"
-
-ROLE_GROUPS = {
-    "patroller": PATROLLERS,
-    "steering_committee": STEERING_COMMITTEE,
-    "facilitator": FACILITATORS,
-    "panelist": PANELISTS,
-    "trusted_editor": TRUSTED_EDITORS,
-}
-
-COLLEGE_EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page")
-COMMITTEE_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
-
-ROLE_LABELS = {
-    "college_editor": _("College editor"),
-    "patroller": _("Patroller"),
-    "panelist": _("Delphi panelist"),
-    "facilitator": _("Delphi facilitator"),
-    "steering_committee": _("Steering committee member"),
-    "administrator": _("Administrator"),
-}
+from wiki.roles import (  # noqa: F401 (re-exported: callers import role names from here too)
+    ADMIN_ROLES,
+    COLLEGE_EDITOR_PAGE_PERMISSIONS,
+    COMMITTEE_PAGE_PERMISSIONS,
+    FACILITATORS,
+    PANELISTS,
+    PATROLLERS,
+    ROLE_GROUPS,
+    ROLE_LABELS,
+    STEERING_COMMITTEE,
+    TRUSTED_EDITORS,
+)
 
 
 def _page_permission(codename: str) -> Permission:
@@ -49,7 +33,10 @@ def role_groups_ensure(home: Page) -> dict[str, Group]:
     groups = {}
     for role, name in ROLE_GROUPS.items():
         group, _created = Group.objects.get_or_create(name=name)
-        group.permissions.add(_admin_access())
+        if role in ADMIN_ROLES:
+            group.permissions.add(_admin_access())
+        else:
+            group.permissions.remove(_admin_access())
         groups[role] = group
     for codename in COMMITTEE_PAGE_PERMISSIONS:
         GroupPagePermission.objects.get_or_create(

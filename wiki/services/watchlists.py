@@ -17,14 +17,14 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from wiki.models import Change, Notification, Watch, WatchlistVisit
-from wiki.permissions import can_view_page
+from wiki.visibility import may_view_page, may_view_revision, reader_for
 
 logger = logging.getLogger(__name__)
 
 
 def watch_add(*, user, page: Page, with_descendants: bool = False) -> Watch:
     """Watch a page (and, for a référentiel or a domain, optionally every page below it)."""
-    if not user.is_authenticated or not can_view_page(user, page):
+    if not user.is_authenticated or not may_view_page(reader_for(user), page):
         raise PermissionDenied(_("You cannot watch this page."))
     watch, _created = Watch.objects.update_or_create(
         user=user, page=page, defaults={"with_descendants": with_descendants}
@@ -71,12 +71,18 @@ def change_watchers(change: Change):
 
 def notifications_for_change(change_id: int) -> list[Notification]:
     """Notify the watchers of a change: one Notification each (idempotent per user and change),
-    then one e-mail each. Watchers who may not view the page (a draft) are left out."""
+    then one e-mail each. Watchers who may not see this revision (a draft they may not read,
+    a restricted page) are left out; once the revision is published it is announced again,
+    and those who may read it then are notified."""
     change = Change.objects.select_related("page", "user", "revision").filter(pk=change_id).first()
     if change is None:
         return []
     page = change.page
-    recipients = [user for user in change_watchers(change) if can_view_page(user, page)]
+    recipients = [
+        user
+        for user in change_watchers(change)
+        if may_view_revision(reader_for(user), page, change.revision_id)
+    ]
     if not recipients:
         return []
     with transaction.atomic():

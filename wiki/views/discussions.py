@@ -15,9 +15,10 @@ from wagtail.models import Page
 
 from wiki import selectors
 from wiki.models import Message, Thread
-from wiki.permissions import can_discuss_page, can_resolve_thread, can_view_page
+from wiki.permissions import can_discuss_page, can_resolve_thread
 from wiki.services import discussions
 from wiki.services.discussions import BODY_MAX_LENGTH, TITLE_MAX_LENGTH
+from wiki.visibility import may_view_page, request_reader
 
 
 class ThreadForm(forms.Form):
@@ -37,7 +38,7 @@ class ReplyForm(forms.Form):
 
 def _viewable_page(request: HttpRequest, page_id: int) -> Page:
     page = get_object_or_404(Page, pk=page_id, depth__gt=1).specific
-    if not can_view_page(request.user, page):
+    if not may_view_page(request_reader(request), page):
         raise Http404
     return page
 

@@ -2,20 +2,22 @@
 wiki/services/editing.py and wiki/forms.py."""
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
 from wiki import markdown
-from wiki.exceptions import EditConflict
+from wiki.exceptions import EditConflict, PageLocked
 from wiki.forms import MAX_TEXT_LENGTH, edit_form_class, initial_from_page
-from wiki.permissions import can_edit_page, can_view_page
+from wiki.permissions import can_edit_page
 from wiki.selectors import wikilink_targets_resolved
 from wiki.services.editing import page_edit as page_edit_service
-from wiki.services.editing import page_latest_object
+from wiki.services.editing import page_latest_object, page_lock_refuse
+from wiki.visibility import may_read_drafts, may_read_published, request_reader
 
 
 def _editable_page(request: HttpRequest, page_id: int) -> Page:
@@ -35,7 +37,12 @@ def page_edit(request: HttpRequest, page_id: int) -> HttpResponse:
     form_class = edit_form_class(page)
     latest = page_latest_object(page)
     conflict = None
-    if request.method == "POST":
+    try:
+        page_lock_refuse(page, request.user)
+        lock_message = None
+    except PageLocked as error:
+        lock_message = error.message
+    if request.method == "POST" and lock_message is None:
         form = form_class(request.POST)
         if form.is_valid():
             try:
@@ -46,6 +53,8 @@ def page_edit(request: HttpRequest, page_id: int) -> HttpResponse:
                     base_revision_id=form.cleaned_data["base_revision_id"],
                     summary=form.cleaned_data["summary"],
                 )
+            except PageLocked as error:
+                lock_message = error.message
             except EditConflict as error:
                 conflict = _conflict_context(error, form, page)
                 # The editor's text stays in the form; saving again now builds on the latest.
@@ -55,8 +64,13 @@ def page_edit(request: HttpRequest, page_id: int) -> HttpResponse:
                 form.is_valid()
             else:
                 return redirect(_read_url(page))
+    elif request.method == "POST":
+        form = form_class(request.POST)  # locked: the editor's text stays in the form
     else:
         form = form_class(initial=initial_from_page(latest))
+    status = 409 if conflict else 200
+    if lock_message is not None and request.method == "POST":
+        status = 423
     return render(
         request,
         "wiki/page_edit.html",
@@ -65,9 +79,10 @@ def page_edit(request: HttpRequest, page_id: int) -> HttpResponse:
             "latest": latest,
             "form": form,
             "conflict": conflict,
+            "lock_message": lock_message,
             "max_length": MAX_TEXT_LENGTH,
         },
-        status=409 if conflict else 200,
+        status=status,
     )
 
 
@@ -129,12 +144,13 @@ def preview(request: HttpRequest) -> HttpResponse:
 def draft(request: HttpRequest, page_id: int) -> HttpResponse:
     """The latest version of a page, drafts included, for those allowed to see it."""
     page = get_object_or_404(Page, pk=page_id).specific
-    if not can_view_page(request.user, page):
+    reader = request_reader(request)
+    if not may_read_drafts(reader, page):
+        if may_read_published(reader, page):
+            return redirect(page.url)  # the published version is all they may read
         if not request.user.is_authenticated:
-            from django.contrib.auth.views import redirect_to_login
-
             return redirect_to_login(request.get_full_path())
-        raise PermissionDenied
+        raise Http404
     latest = page_latest_object(page)
     request.wiki_show_drafts = True
     context = latest.get_context(request)

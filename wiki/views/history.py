@@ -11,15 +11,17 @@ from django.views.decorators.http import require_GET, require_POST
 from wagtail.models import Page
 
 from wiki import diff, selectors
-from wiki.permissions import can_edit_page, can_patrol, can_view_page
+from wiki.exceptions import PageLocked
+from wiki.permissions import can_edit_page, can_patrol
 from wiki.services.history import page_revert as revert_service
+from wiki.visibility import may_view_page, request_reader
 
 HISTORY_PER_PAGE = 100
 
 
 def _viewable_page(request: HttpRequest, page_id: int) -> Page:
     page = get_object_or_404(Page, pk=page_id)
-    if not can_view_page(request.user, page):
+    if not may_view_page(request_reader(request), page):
         raise Http404
     return page.specific
 
@@ -32,7 +34,9 @@ def page_history(request: HttpRequest, page_id: int) -> HttpResponse:
     except ValueError:
         number = 1
     start = (number - 1) * HISTORY_PER_PAGE
-    rows = list(selectors.page_changes(page)[start : start + HISTORY_PER_PAGE + 1])
+    rows = list(
+        selectors.page_changes(page, request_reader(request))[start : start + HISTORY_PER_PAGE + 1]
+    )
     changes = rows[:HISTORY_PER_PAGE]
     latest_revision_id = page.latest_revision_id
     return render(
@@ -53,15 +57,16 @@ def page_history(request: HttpRequest, page_id: int) -> HttpResponse:
 @require_GET
 def page_diff(request: HttpRequest, page_id: int) -> HttpResponse:
     page = _viewable_page(request, page_id)
-    new = selectors.page_revision(page, request.GET.get("a"))
+    reader = request_reader(request)
+    new = selectors.page_revision(page, request.GET.get("a"), reader)
     if new is None:
         raise Http404
     if request.GET.get("de"):
-        old = selectors.page_revision(page, request.GET.get("de"))
+        old = selectors.page_revision(page, request.GET.get("de"), reader)
         if old is None:
             raise Http404
     else:  # « différence avec la précédente »
-        old = selectors.revision_previous(new)
+        old = selectors.revision_previous(page, new, reader)
     if old is not None and (old.created_at, old.pk) > (new.created_at, new.pk):
         old, new = new, old
     old_content = old.content if old is not None else {}
@@ -69,7 +74,7 @@ def page_diff(request: HttpRequest, page_id: int) -> HttpResponse:
     fields = diff.revisions_diff(old_content, new.content, labels=labels)
     changes = {
         c.revision_id: c
-        for c in selectors.page_changes(page).filter(
+        for c in selectors.page_changes(page, reader).filter(
             revision_id__in=[r.pk for r in (old, new) if r is not None]
         )
     }
@@ -94,12 +99,16 @@ def page_revert(request: HttpRequest, page_id: int, revision_id: int) -> HttpRes
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     page = _viewable_page(request, page_id)
-    revision = selectors.page_revision(page, revision_id)
+    revision = selectors.page_revision(page, revision_id, request_reader(request))
     if revision is None:
         raise Http404
     if not can_edit_page(request.user, page):
         raise PermissionDenied
-    new_revision = revert_service(page=page, revision=revision, user=request.user)
+    try:
+        new_revision = revert_service(page=page, revision=revision, user=request.user)
+    except PageLocked as error:
+        messages.error(request, error.message)
+        return redirect("wiki:history", page_id=page.pk)
     if Page.objects.filter(pk=page.pk, live=True, live_revision_id=new_revision.pk).exists():
         messages.success(request, _("The page was reverted and the restored version published."))
     else:

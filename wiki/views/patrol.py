@@ -14,6 +14,7 @@ from wiki.models import Change
 from wiki.permissions import can_patrol
 from wiki.services.patrol import PATROL_ACTION, change_unpatrol
 from wiki.services.patrol import change_patrol as patrol_service
+from wiki.visibility import request_reader
 
 
 @require_POST
@@ -49,7 +50,7 @@ def patrol_log(request: HttpRequest) -> HttpResponse:
         number = max(1, int(request.GET.get("page", 1)))
     except ValueError:
         number = 1
-    entries, has_next = selectors.patrol_log_entries(user=request.user, page=number)
+    entries, has_next = selectors.patrol_log_entries(reader=request_reader(request), page=number)
     return render(
         request,
         "wiki/patrol_log.html",

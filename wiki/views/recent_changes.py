@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 from wiki import selectors
 from wiki.filters import RecentChangesFilterForm
 from wiki.permissions import can_patrol
+from wiki.visibility import request_reader
 
 FILTER_FIELDS = ("college", "referentiel", "author", "unpatrolled", "period")
 
@@ -15,14 +16,14 @@ FILTER_FIELDS = ("college", "referentiel", "author", "unpatrolled", "period")
 @require_GET
 def recent_changes(request: HttpRequest) -> HttpResponse:
     bound = any(request.GET.get(name) for name in FILTER_FIELDS)
-    form = RecentChangesFilterForm(request.GET if bound else None, user=request.user)
+    form = RecentChangesFilterForm(request.GET if bound else None, reader=request_reader(request))
     filters = form.filters()
     try:
         number = max(1, int(request.GET.get("page", 1)))
     except ValueError:
         number = 1
     changes, has_next = selectors.recent_changes_page(
-        user=request.user, filters=filters, page=number
+        reader=request_reader(request), filters=filters, page=number
     )
     patroller = can_patrol(request.user)
     query = request.GET.copy()

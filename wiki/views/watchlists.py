@@ -17,8 +17,8 @@ from wagtail.models import Page
 
 from wiki import selectors
 from wiki.models import DomainPage, ReferentielPage
-from wiki.permissions import can_view_page
 from wiki.services import watchlists
+from wiki.visibility import may_view_page, request_reader
 
 TRUE_VALUES = {"1", "on", "true", "yes", "oui"}
 
@@ -36,7 +36,7 @@ def _next_url(request: HttpRequest, default: str) -> str:
 @require_POST
 def watch_toggle(request: HttpRequest, page_id: int) -> HttpResponse:
     page = get_object_or_404(Page, pk=page_id).specific
-    if not can_view_page(request.user, page):
+    if not may_view_page(request_reader(request), page):
         raise Http404  # as for any page they may not see: its existence is not disclosed
     # No flash message: page templates (Wagtail's) do not show them, so one would linger and
     # surface on a later page. The button's new label (« Ne plus suivre ») is the feedback.

@@ -20,7 +20,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def save(django_capture_on_commit_callbacks):
-    """Save a revision the way an edit does: the Change is committed, then watchers notified."""
+    """Save a revision the way an edit does (published at once by those who may publish a
+    live page): the Change is committed, then watchers notified."""
 
     def run(page, user, **fields) -> Change:
         page = page.specific_class.objects.get(pk=page.pk).get_latest_revision_as_object()
@@ -28,6 +29,8 @@ def save(django_capture_on_commit_callbacks):
             setattr(page, name, value)
         with django_capture_on_commit_callbacks(execute=True):
             revision = page.save_revision(user=user)
+            if page.live and page.permissions_for_user(user).can_publish():
+                revision.publish(user=user)
         return Change.objects.get(revision=revision)
 
     return run

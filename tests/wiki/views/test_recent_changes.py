@@ -27,9 +27,12 @@ def ids(response) -> list[int]:
 
 @pytest.fixture
 def three_edits():
-    """One edit per seeded référentiel: socle (live), radiology and general medicine (drafts)."""
+    """One edit per seeded référentiel: socle (live, published at once), radiology and general
+    medicine (drafts)."""
     return {
-        "socle": edit(socle_competency(), account("copil"), statement="Socle modifié"),
+        "socle": edit(
+            socle_competency(), account("copil"), statement="Socle modifié", publish=True
+        ),
         "rad": edit(radiology_competency(), account("editeur.radiologie"), statement="Radio"),
         "mg": edit(
             general_medicine_competency(), account("editeur.medecine-generale"), statement="MG"
@@ -56,6 +59,8 @@ def test_visibility_public_members_and_patrollers(client, three_edits):
     assert everyone["socle"] in ids(response)
     assert everyone["rad"] not in ids(response) and everyone["mg"] not in ids(response)
     assert not Change.objects.filter(pk__in=ids(response), page__live=False).exists()
+    draft_on_live_page = edit(socle_competency(), account("copil"), statement="Brouillon")
+    assert draft_on_live_page.pk not in ids(client.get(URL))  # saved, not published
 
     client.force_login(account("editeur.radiologie"))
     seen = ids(client.get(URL))
@@ -69,6 +74,7 @@ def test_visibility_public_members_and_patrollers(client, three_edits):
     client.force_login(account("panel.expert"))
     seen = ids(client.get(URL))
     assert everyone["socle"] in seen and everyone["rad"] not in seen
+    assert draft_on_live_page.pk not in seen
 
 
 def test_filters_college_referentiel_author_unpatrolled_period(client, three_edits):

@@ -55,7 +55,7 @@ def test_watchlist_shows_new_changes_then_records_the_visit(client):
     user = UserFactory()
     watch_add(user=user, page=page)
     client.force_login(user)
-    edit(page, account("copil"), statement="Modification suivie")
+    edit(page, account("copil"), statement="Modification suivie", publish=True)
 
     response = client.get(reverse("wiki:watchlist"))
     html = response.content.decode()
@@ -74,7 +74,7 @@ def test_notifications_page_badge_and_mark_read(client, django_assert_max_num_qu
     page = socle_competency()
     user = UserFactory()
     watch_add(user=user, page=page)
-    change = edit(page, account("copil"), statement="Pour la notification")
+    change = edit(page, account("copil"), statement="Pour la notification", publish=True)
     notifications_for_change(change.pk)
     client.force_login(user)
 
