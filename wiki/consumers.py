@@ -4,7 +4,10 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from wiki import groups
-from wiki.permissions import can_follow_page_editors
+from wiki.filters import RecentChangesFilterForm
+from wiki.permissions import can_follow_page_editors, can_patrol
+from wiki.selectors import changes_with_read_urls, recent_changes
+from wiki.visibility import may_read_drafts, reader_for
 
 
 class PageEditorsConsumer(AsyncJsonWebsocketConsumer):
@@ -102,9 +105,6 @@ class RecentChangesConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "change", "change_id": change_id, "html": html})
 
     def _reader_and_filters(self):
-        from wiki.filters import RecentChangesFilterForm
-        from wiki.visibility import reader_for
-
         reader = reader_for(self.user, self.scope.get("session"))
         keys = ("college", "referentiel", "author", "unpatrolled", "period")
         data = {key: self.query[key] for key in keys if self.query.get(key)}
@@ -113,10 +113,6 @@ class RecentChangesConsumer(AsyncJsonWebsocketConsumer):
     def _row_html(self, change_id: int, published_again: bool = False) -> str:
         from django.template.loader import render_to_string
         from django.utils import translation
-
-        from wiki.permissions import can_patrol
-        from wiki.selectors import changes_with_read_urls, recent_changes
-        from wiki.visibility import may_read_drafts
 
         change = (
             recent_changes(reader=self.reader, filters=self.filters).filter(pk=change_id).first()

@@ -1,30 +1,31 @@
 """Read-side queries of the wiki. Each name says what it returns."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
 
-from django.db.models import Q, QuerySet
-from wagtail.models import Page
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+from wagtail.models import GroupPagePermission, Page, Revision
 
 from wiki import visibility
 from wiki.markdown import LinkTarget, normalise_target
-from wiki.models import CompetencyPage, DomainPage, ReferentielPage
+from wiki.models import (
+    Change,
+    CompetencyPage,
+    DomainPage,
+    EvaluationMethod,
+    Institution,
+    Message,
+    Notification,
+    PageLink,
+    ReferentielPage,
+    Thread,
+    Watch,
+    WatchlistVisit,
+)
+from wiki.models.changes import PATROL_ACTIONS
 from wiki.visibility import Reader
-
-
-def published_referentiels(reader: Reader) -> QuerySet[ReferentielPage]:
-    """The référentiels whose published version `reader` may read."""
-    return visibility.published_pages(
-        ReferentielPage.objects.select_related("college", "specialty"), reader
-    ).order_by("phase", "title")
-
-
-def socle_domains(reader: Reader) -> QuerySet[DomainPage]:
-    socle = visibility.published_pages(
-        ReferentielPage.objects.filter(slug="socle-numerique-en-sante"), reader
-    ).first()
-    if socle is None:
-        return DomainPage.objects.none()
-    return visibility.published_pages(DomainPage.objects.child_of(socle), reader)
 
 
 def wikilink_targets_resolved(targets: Iterable[str]) -> dict[str, LinkTarget]:
@@ -68,10 +69,6 @@ def _url(url_path: str) -> str:
 
 # --- History, recent changes, patrol ------------------------------------------------------
 
-from dataclasses import dataclass  # noqa: E402
-
-from wagtail.models import Revision  # noqa: E402
-
 RECENT_CHANGES_PER_PAGE = 50
 PERIOD_DAYS = (1, 7, 30, 90)
 
@@ -90,7 +87,6 @@ class ChangeFilters:
 def changes_visible_to(reader: Reader) -> QuerySet:
     """The changes `reader` may see (wiki.visibility: published changes of the pages they
     read, every change of the pages whose drafts they read)."""
-    from wiki.models import Change
 
     visible = visibility.changes_q(reader)
     return Change.objects.all() if visible is None else Change.objects.filter(visible)
@@ -98,10 +94,6 @@ def changes_visible_to(reader: Reader) -> QuerySet:
 
 def recent_changes(*, reader: Reader, filters: ChangeFilters | None = None) -> QuerySet:
     """Newest first, with what a row shows; filters applied, visibility enforced."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     filters = filters or ChangeFilters()
     changes = changes_visible_to(reader)
     if filters.college_id:
@@ -143,9 +135,6 @@ def changes_with_read_urls(changes: list) -> list:
 
 def unpatrolled_count_per_college() -> list[dict]:
     """[{"college_id", "college__name", "college__acronym", "count"}], largest first."""
-    from django.db.models import Count
-
-    from wiki.models import Change
 
     return list(
         Change.objects.unpatrolled()
@@ -157,7 +146,6 @@ def unpatrolled_count_per_college() -> list[dict]:
 
 def recent_changes_filter_choices(reader: Reader) -> dict:
     """Colleges and référentiels offered by the filter form (those `reader` may see)."""
-    from wiki.models import Institution
 
     referentiels = visibility.visible_pages(ReferentielPage.objects.all(), reader)
     referentiels = list(referentiels.order_by("title").values_list("pk", "title", "college_id"))
@@ -224,7 +212,6 @@ def revision_previous(page: Page, revision, reader: Reader) -> Revision | None:
 
 def revision_diff_labels(*contents: dict) -> dict[str, dict]:
     """Labels of the identifiers and choices two revisions hold, for wiki.diff (two queries)."""
-    from wiki.models import EvaluationMethod
 
     method_ids, socle_ids = set(), set()
     for content in contents:
@@ -246,8 +233,6 @@ def revision_diff_labels(*contents: dict) -> dict[str, dict]:
 
 def patrol_log_entries(*, reader: Reader, page: int = 1, per_page: int = 50) -> tuple[list, bool]:
     """Patrol marks (audit rows of Change.history) newest first, on changes `reader` may see."""
-    from wiki.models import Change
-    from wiki.services.patrol import PATROL_ACTIONS
 
     page = max(1, page)
     start = (page - 1) * per_page
@@ -273,9 +258,6 @@ WATCHLIST_NEW_LIMIT = 500
 
 def _previous_revision(page_ref: str, created_ref: str):
     """Subquery: the revision of the page's change just before this one (for diff links)."""
-    from django.db.models import OuterRef, Subquery
-
-    from wiki.models import Change
 
     return Subquery(
         Change.objects.filter(page_id=OuterRef(page_ref), created_at__lt=OuterRef(created_ref))
@@ -286,7 +268,6 @@ def _previous_revision(page_ref: str, created_ref: str):
 
 def watched_changes(user) -> QuerySet:
     """Changes of the pages `user` watches (or below a page watched with its descendants)."""
-    from wiki.models import Change, Watch
 
     watches = list(Watch.objects.filter(user_id=user.pk).values_list("page_id", "page__path"))
     deep = Watch.objects.filter(user_id=user.pk, with_descendants=True)
@@ -311,7 +292,6 @@ def watched_changes_since(user, since) -> QuerySet:
 
 def watchlist_overview(user) -> dict:
     """What « Liste de suivi » shows: changes since the last visit, then older ones."""
-    from wiki.models import Watch, WatchlistVisit
 
     visit = WatchlistVisit.objects.filter(user_id=user.pk).first()
     since = visit.visited_at if visit else None
@@ -328,8 +308,6 @@ def watchlist_overview(user) -> dict:
 
 
 def unread_notifications_count(user) -> int:
-    from wiki.models import Notification
-
     if user is None or not user.is_authenticated:
         return 0
     return Notification.objects.filter(user_id=user.pk, read_at__isnull=True).count()
@@ -337,7 +315,6 @@ def unread_notifications_count(user) -> int:
 
 def user_notifications(user, limit: int = 100) -> list:
     """The user's notifications, of changes they may still see."""
-    from wiki.models import Notification
 
     visible = visibility.changes_q(visibility.reader_for(user), "change__")
     notifications = Notification.objects.filter(user_id=user.pk)
@@ -353,7 +330,6 @@ def user_notifications(user, limit: int = 100) -> list:
 def page_threads(page: Page) -> list:
     """The page's discussion threads, open ones first, each with `message_tree`: a list of
     (message, children) pairs, nested as the replies are. Two queries."""
-    from wiki.models import Message, Thread
 
     threads = list(
         Thread.objects.filter(page_id=page.pk)
@@ -382,8 +358,6 @@ def page_threads(page: Page) -> list:
 
 
 def _visible_links(reader: Reader) -> QuerySet:
-    from wiki.models import PageLink
-
     return PageLink.objects.filter(visibility.links_q(reader))
 
 
@@ -417,8 +391,6 @@ def domains_user_can_add_to(user) -> list:
         return []
     domains = DomainPage.objects.all()
     if not user.is_superuser:
-        from wagtail.models import GroupPagePermission
-
         paths = set(
             GroupPagePermission.objects.filter(
                 group__user=user, permission__codename="add_page"

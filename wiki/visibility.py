@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Q
-from wagtail.models import GroupPagePermission, Page, PageViewRestriction
+from wagtail.models import GroupPagePermission, Page, PageViewRestriction, Revision
 
 from wiki.roles import PATROLLERS, STEERING_COMMITTEE
 
@@ -161,9 +161,8 @@ def revision_was_published(page: Page, revision_id: int | None) -> bool:
         return False
     if revision_id == page.live_revision_id:
         return True
-    from wiki.models import Change
-
-    return Change.objects.filter(revision_id=revision_id, published_at__isnull=False).exists()
+    # Through the revision's Change (wiki.models.Change.revision, related name wiki_change).
+    return Revision.objects.filter(pk=revision_id, wiki_change__published_at__isnull=False).exists()
 
 
 def may_view_revision(reader: Reader, page: Page, revision_id: int | None) -> bool:

@@ -10,6 +10,11 @@ from wagtail.models import Page, Revision
 
 from .institutions import Institution
 
+# history_change_reason of the audit rows of Change.history: what the patrol log lists.
+PATROL_ACTION = "wiki.change.patrol"
+UNPATROL_ACTION = "wiki.change.unpatrol"
+PATROL_ACTIONS = (PATROL_ACTION, UNPATROL_ACTION)
+
 
 class ChangeQuerySet(models.QuerySet):
     def unpatrolled(self):

@@ -7,7 +7,11 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from wiki import visibility
+
 from .institutions import Institution, Profession, Specialty
+
+SOCLE_SLUG = "socle-numerique-en-sante"
 
 
 class Phase(models.IntegerChoices):
@@ -28,8 +32,6 @@ class Cycle(models.TextChoices):
 def _children(model, parent, request):
     """The children whose published version the reader may read; in the draft reader, also
     those whose drafts they may read (wiki.visibility)."""
-    from wiki import visibility
-
     reader = visibility.request_reader(request)
     children = model.objects.child_of(parent)
     if getattr(request, "wiki_show_drafts", False):
@@ -49,14 +51,27 @@ class HomePage(Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
-        from wiki.selectors import published_referentiels, socle_domains
-        from wiki.visibility import request_reader
-
-        reader = request_reader(request)
+        reader = visibility.request_reader(request)
         context = super().get_context(request, *args, **kwargs)
-        context["referentiels"] = published_referentiels(reader)
-        context["socle_domains"] = socle_domains(reader)
+        context["referentiels"] = self.referentiels_for(reader)
+        context["socle_domains"] = self.socle_domains_for(reader)
         return context
+
+    @staticmethod
+    def referentiels_for(reader: visibility.Reader):
+        """The référentiels whose published version `reader` may read."""
+        return visibility.published_pages(
+            ReferentielPage.objects.select_related("college", "specialty"), reader
+        ).order_by("phase", "title")
+
+    @staticmethod
+    def socle_domains_for(reader: visibility.Reader):
+        socle = visibility.published_pages(
+            ReferentielPage.objects.filter(slug=SOCLE_SLUG), reader
+        ).first()
+        if socle is None:
+            return DomainPage.objects.none()
+        return visibility.published_pages(DomainPage.objects.child_of(socle), reader)
 
 
 class ReferentielPage(Page):

@@ -9,12 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from wiki.models import Change
+from wiki.models.changes import PATROL_ACTION, PATROL_ACTIONS, UNPATROL_ACTION  # noqa: F401
 from wiki.permissions import can_patrol
-
-# history_change_reason of the audit rows: what the patrol log lists.
-PATROL_ACTION = "wiki.change.patrol"
-UNPATROL_ACTION = "wiki.change.unpatrol"
-PATROL_ACTIONS = (PATROL_ACTION, UNPATROL_ACTION)
 
 
 def _check(user) -> None:

@@ -1,6 +1,8 @@
 from django import template
 from django.utils.safestring import mark_safe
 
+from wiki.models import Watch
+from wiki.permissions import can_edit_page
 from wiki.rendering import render_markdown
 
 register = template.Library()
@@ -14,15 +16,11 @@ def markdown_filter(text: str) -> str:
 
 @register.filter
 def user_can_edit(page, user) -> bool:
-    from wiki.permissions import can_edit_page
-
     return can_edit_page(user, page)
 
 
 @register.filter
 def is_watched_by(page, user) -> bool:
-    from wiki.models import Watch
-
     return user.is_authenticated and Watch.objects.filter(user=user, page=page).exists()
 
 
