@@ -61,7 +61,7 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
         )
         answers, errors, typed = _answers(request, ids, study)
         if errors:
-            error = _("Some ratings are not valid: nothing was saved. Correct them below.")
+            error = _("Some answers are not valid: nothing was saved. Correct them below.")
         else:
             submit = "submit" in request.POST
             try:
