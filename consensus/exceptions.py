@@ -59,4 +59,6 @@ class CommentTooLong(ConsensusError):
 
 
 class CommentWithoutScore(ConsensusError):
-    default_message = _("A comment needs a rating: choose a value for the item, or clear its comment.")
+    default_message = _(
+        "A comment needs a rating: choose a value for the item, or clear its comment."
+    )

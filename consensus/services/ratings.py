@@ -46,9 +46,10 @@ def comment_problem(score: int | None, comment: str) -> str | None:
     is refused with a message (the ballot form keeps what was typed) rather than dropped."""
     text = comment_normalised(comment)
     if len(text) > COMMENT_MAX_LENGTH:
-        return _(
-            "This comment has %(n)d characters; shorten it to %(max)d characters at most."
-        ) % {"n": len(text), "max": COMMENT_MAX_LENGTH}
+        return _("This comment has %(n)d characters; shorten it to %(max)d characters at most.") % {
+            "n": len(text),
+            "max": COMMENT_MAX_LENGTH,
+        }
     if score is None and text:
         return str(CommentWithoutScore.default_message)
     return None

@@ -51,9 +51,7 @@ def ratings_csv(study: Study) -> bytes:
 
 def comments_csv(study: Study) -> bytes:
     exports_check(study)
-    return spreadsheets.csv_bytes(
-        selectors.COMMENT_COLUMNS, selectors.comments_export_rows(study)
-    )
+    return spreadsheets.csv_bytes(selectors.COMMENT_COLUMNS, selectors.comments_export_rows(study))
 
 
 def ratings_xlsx(study: Study) -> bytes:

@@ -11,8 +11,7 @@ from django.utils.translation import gettext as _
 
 from consensus import permissions, selectors
 from consensus.exceptions import ConsensusError
-from consensus.models import Round, RoundItem
-from consensus.models import COMMENT_MAX_LENGTH
+from consensus.models import COMMENT_MAX_LENGTH, Round, RoundItem
 from consensus.services.ratings import Answer, ballot_save, comment_problem
 
 

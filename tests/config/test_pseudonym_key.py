@@ -12,7 +12,10 @@ def test_production_refuses_to_start_without_a_pseudonym_key():
 
 
 def test_production_reads_the_pseudonym_key_from_the_environment():
-    code = "import django; django.setup(); from django.conf import settings as s; print(s.PSEUDONYM_KEY)"
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.PSEUDONYM_KEY)"
+    )
     result = run_python(
         code, "config.settings.production", PSEUDONYM_KEY="p" * 40, **PRODUCTION_ENV
     )
