@@ -33,6 +33,11 @@ def participation_fragment(study_id: int) -> dict:
     }
 
 
+# Application close codes (4000-4999), as HTTP's 403 and 404.
+CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
+
+
 class StudyParticipationConsumer(AsyncJsonWebsocketConsumer):
     # Every ballot sends a message; when 200 panelists submit in the same second, a dashboard
     # re-reads the participation at most once per window, with the data committed by then.
@@ -45,7 +50,11 @@ class StudyParticipationConsumer(AsyncJsonWebsocketConsumer):
         self.study_id = int(self.scope["url_route"]["kwargs"]["study_id"])
         user = self.scope.get("user")
         if not await database_sync_to_async(permissions.can_follow_study)(user, self.study_id):
-            await self.close(code=4403)
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        # Checked after the permission, so that only facilitators learn which studies exist.
+        if not await Study.objects.filter(pk=self.study_id).aexists():
+            await self.close(code=CLOSE_NOT_FOUND)
             return
         self.group = groups.study_participation_group(self.study_id)
         await self.channel_layer.group_add(self.group, self.channel_name)

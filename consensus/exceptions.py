@@ -48,3 +48,17 @@ class BallotIncomplete(ConsensusError):
 
 class RewordNotAllowed(ConsensusError):
     default_message = _("Items can only be reworded between rounds, while no round is open.")
+
+
+class NothingToExport(ConsensusError):
+    default_message = _("No round can be exported yet.")
+
+
+class CommentTooLong(ConsensusError):
+    default_message = _("A comment is too long.")
+
+
+class CommentWithoutScore(ConsensusError):
+    default_message = _(
+        "A comment needs a rating: choose a value for the item, or clear its comment."
+    )

@@ -46,6 +46,11 @@ class StudyCreateForm(AccessibleFormMixin, forms.ModelForm):
             "threshold": _("Share of the panel, between 0 and 1 (0.70 = 70 %)."),
             "median_min": _("Leave empty for no condition on the median."),
             "stability_max_net_change": _("Stop when no item's net change exceeds this share."),
+            "min_ballots": _(
+                "A round's results, exports and feedback appear only once it holds at least "
+                "this many submitted ballots (3 or more), so that no rating can be traced back "
+                "to a panelist."
+            ),
         }
 
     def __init__(self, *args, **kwargs) -> None:

@@ -7,10 +7,14 @@ round, one open round per study, scores within the supported bounds.
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -19,6 +23,16 @@ from consensus.rules import ConsensusRule, Scale
 # Absolute bounds of any study's scale; the study's own bounds are checked by the services
 # (a CHECK constraint cannot read another table).
 SCORE_MIN, SCORE_MAX = 0, 100
+# Smallest k a study may choose: below 3, a panelist who knows their own rating reads the
+# other's rating off a two-ballot distribution.
+MIN_BALLOTS_FLOOR = 3
+# Longest ballot comment (characters, after line endings are normalised to "\n").
+COMMENT_MAX_LENGTH = 2000
+
+
+def pseudonym_salt_new() -> str:
+    """A random per-study salt for the export pseudonyms (128 bits)."""
+    return secrets.token_hex(16)
 
 
 class Study(models.Model):
@@ -67,7 +81,14 @@ class Study(models.Model):
     stability_max_net_change = models.FloatField(
         _("stability: maximum net change between rounds"), null=True, blank=True, default=0.15
     )
+    min_ballots = models.PositiveSmallIntegerField(
+        _("minimum submitted ballots before results are shown (k)"),
+        default=5,
+        validators=[MinValueValidator(MIN_BALLOTS_FLOOR), MaxValueValidator(1000)],
+    )
     protocol_frozen_at = models.DateTimeField(_("protocol frozen at"), null=True, blank=True)
+    # Mixed into every pseudonym of the study's exports: never displayed, never exported.
+    pseudonym_salt = models.CharField(max_length=64, default=pseudonym_salt_new, editable=False)
 
     class Meta:
         verbose_name = _("Delphi study")
@@ -89,6 +110,9 @@ class Study(models.Model):
             models.CheckConstraint(
                 condition=Q(rounds_planned__gte=1) & Q(max_rounds__gte=F("rounds_planned")),
                 name="study_rounds_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_ballots__gte=MIN_BALLOTS_FLOOR), name="study_min_ballots_floor"
             ),
         ]
 
@@ -268,11 +292,15 @@ class Rating(models.Model):
     round_item = models.ForeignKey(RoundItem, on_delete=models.CASCADE, related_name="ratings")
     panelist = models.ForeignKey(Panelist, on_delete=models.CASCADE, related_name="ratings")
     score = models.SmallIntegerField(_("score"))
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), blank=True, max_length=COMMENT_MAX_LENGTH)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
+            models.CheckConstraint(
+                condition=Q(LessThanOrEqual(Length("comment"), COMMENT_MAX_LENGTH)),
+                name="rating_comment_length",
+            ),
             models.UniqueConstraint(
                 fields=["round_item", "panelist"], name="rating_one_per_panelist_item"
             ),

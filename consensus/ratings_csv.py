@@ -18,6 +18,11 @@ from consensus.rules import Scale
 from consensus.stats import Ratings
 
 REQUIRED_COLUMNS = ("item", "panelist", "round", "score")
+# Round numbers are stored as PostgreSQL smallints; scores lie on a bounded scale. A longer
+# run of digits is refused before int() (which refuses more than 4300 digits) or numpy's
+# int64 (which overflows) can fail with a traceback.
+MAX_ROUND = 32767
+MAX_DIGITS = 18
 
 
 class RatingsFileError(ValueError):
@@ -30,11 +35,25 @@ class RatingsFileError(ValueError):
 
 
 def _integer(text: str) -> int | None:
-    """int(text) for an optionally signed run of ASCII digits, else None ("7.0" is rejected)."""
+    """int(text) for an optionally signed run of ASCII digits, else None ("7.0" is rejected).
+
+    A run longer than MAX_DIGITS gives +/- (10 ** MAX_DIGITS): out of any bound we check."""
     body = text[1:] if text[:1] in "+-" else text
     if body.isascii() and body.isdigit():
+        if len(body.lstrip("0")) > MAX_DIGITS:
+            return -(10**MAX_DIGITS) if text.startswith("-") else 10**MAX_DIGITS
         return int(text)
     return None
+
+
+def _number_shown(text: str) -> str:
+    """An integer cell as quoted in a message: the number, or its cut text when very long."""
+    return str(int(text)) if len(text) <= MAX_DIGITS else _shown(text)
+
+
+def _shown(text: str, limit: int = 24) -> str:
+    """A cell as quoted in a message, cut when long (a 5000-digit score stays readable)."""
+    return repr(text if len(text) <= limit else text[:limit] + "…")
 
 
 def parse_ratings(lines: Iterable[str], scale: Scale | None = None) -> Ratings:
@@ -90,14 +109,20 @@ def parse_ratings(lines: Iterable[str], scale: Scale | None = None) -> Ratings:
             raise RatingsFileError(start, "empty panelist")
         round_number = _integer(round_text)
         if round_number is None:
-            raise RatingsFileError(start, f"round {round_text!r} is not an integer")
+            raise RatingsFileError(start, f"round {_shown(round_text)} is not an integer")
         if round_number < 1:
-            raise RatingsFileError(start, f"round {round_number} must be 1 or more")
+            raise RatingsFileError(start, f"round {_number_shown(round_text)} must be 1 or more")
+        if round_number > MAX_ROUND:
+            raise RatingsFileError(
+                start, f"round {_shown(round_text)} is too large (at most {MAX_ROUND})"
+            )
         score = _integer(score_text)
         if score is None:
-            raise RatingsFileError(start, f"score {score_text!r} is not an integer")
+            raise RatingsFileError(start, f"score {_shown(score_text)} is not an integer")
         if not scale.min <= score <= scale.max:
-            raise RatingsFileError(start, f"score {score} is outside the scale {scale}")
+            raise RatingsFileError(
+                start, f"score {_number_shown(score_text)} is outside the scale {scale}"
+            )
         item_code = item_codes.setdefault(item, len(item_codes))
         panelist_code = panelist_codes.setdefault(panelist, len(panelist_codes))
         key = (item_code, panelist_code, round_number)

@@ -1,13 +1,18 @@
 """Read queries for studies, rounds and results.
 
-Anonymity is a duty of this module: what a facilitator, a committee member or an export reads
-never carries ``Rating.panelist.user``; raters appear, at most, as a stable pseudonym (HMAC of
-the study and panelist ids with ``SECRET_KEY``). Statistics come from the pure, tested
-``consensus.stats.compute_all``, fed from a single ``values_list`` query.
+Anonymity is a duty of this module (threat model: notes/anonymity.md): what a facilitator, a
+committee member or an export reads never carries ``Rating.panelist.user``. Raters appear, at
+most, as a pseudonym that changes with every round (HMAC with ``PSEUDONYM_KEY`` of the study's
+random salt, the round and the panelist), so rows cannot be linked across rounds; comments are
+exported apart from any pseudonym. A round is shown (results, exports, next round's feedback)
+only once it is closed and holds at least the study's ``min_ballots`` (k) submitted ballots.
+Statistics come from the pure, tested ``consensus.stats.compute_all``, fed from a single
+``values_list`` query.
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import hashlib
 import hmac
@@ -17,8 +22,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from consensus.models import (
     Ballot,
@@ -33,15 +40,57 @@ from consensus.models import (
 from consensus.rules import CONSENSUS_AGREE, CONSENSUS_DISAGREE
 from consensus.stats import ConsensusReport, ItemStability, ItemStats, Ratings, compute_all
 
+PSEUDONYM_BITS = 80
 
-def panelist_pseudonym(study_id: int, panelist_id: int) -> str:
-    """Stable per study and panelist; unguessable without the secret key."""
+
+def panelist_pseudonym(study: Study, round_number: int, panelist_id: int) -> str:
+    """A panelist's pseudonym in one round of one study.
+
+    Keyed by ``PSEUDONYM_KEY`` (not ``SECRET_KEY``) over the study's random salt: recomputing
+    it takes both the key and the database. It differs from round to round, so that the
+    rows of someone who stopped answering cannot be found by following a pseudonym."""
+    key = settings.PSEUDONYM_KEY
+    if not key:
+        raise ImproperlyConfigured("PSEUDONYM_KEY is not set.")
     digest = hmac.new(
-        settings.SECRET_KEY.encode(),
-        f"consensus.panelist:{study_id}:{panelist_id}".encode(),
+        key.encode(),
+        f"consensus.panelist:{study.pseudonym_salt}:{round_number}:{panelist_id}".encode(),
         hashlib.sha256,
-    ).hexdigest()
-    return f"P-{digest[:10].upper()}"
+    ).digest()
+    return "P-" + base64.b32encode(digest[: PSEUDONYM_BITS // 8]).decode()
+
+
+@dataclass(frozen=True)
+class RoundDisclosure:
+    """Which rounds of a study may be shown, and why the others may not."""
+
+    k: int
+    shown: tuple[int, ...]  # closed rounds with at least k submitted ballots
+    withheld: tuple[tuple[int, int], ...]  # (round, submitted ballots) of closed rounds below k
+    open_round: int | None
+
+    def is_shown(self, number: int) -> bool:
+        return number in self.shown
+
+
+def round_disclosure(study: Study) -> RoundDisclosure:
+    """Closed rounds with at least ``study.min_ballots`` submitted ballots are shown; an open
+    round never is (its ballots could be matched with the list of who has not answered)."""
+    submitted = dict(
+        Ballot.objects.filter(round__study=study, submitted_at__isnull=False)
+        .values_list("round__number")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    shown, withheld, open_round = [], [], None
+    for number, status in study.rounds.order_by("number").values_list("number", "status"):
+        if status == Round.Status.OPEN:
+            open_round = number
+        elif submitted.get(number, 0) >= study.min_ballots:
+            shown.append(number)
+        else:
+            withheld.append((number, submitted.get(number, 0)))
+    return RoundDisclosure(study.min_ballots, tuple(shown), tuple(withheld), open_round)
 
 
 def studies_for_user(user) -> dict[str, list[Study]]:
@@ -70,9 +119,7 @@ def submitted_only(ratings: QuerySet[Rating]) -> QuerySet[Rating]:
     )
 
 
-def ratings_arrays(
-    study: Study, rounds: list[int] | None = None, *, closed_only: bool = False
-) -> Ratings:
+def ratings_arrays(study: Study, rounds: list[int] | None = None) -> Ratings:
     """All ratings of the study as arrays for ``compute_all``: one query, no user column.
 
     Items are labelled by their code, panelists by their id (internal, never displayed).
@@ -82,16 +129,16 @@ def ratings_arrays(
     query = Rating.objects.filter(round_item__round__study=study)
     if rounds is not None:
         query = query.filter(round_item__round__number__in=rounds)
-    if closed_only:
-        query = query.filter(round_item__round__status=Round.Status.CLOSED)
     rows = query.values_list(
         "round_item__item_id", "panelist_id", "round_item__round__number", "score"
     )
     # The values_list's own SQL on a plain cursor: no per-row Python object but the tuple.
-    sql, params = rows.query.sql_with_params()
-    with connections[rows.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        fetched = cursor.fetchall()
+    fetched = []
+    if rounds is None or rounds:  # an empty IN () has no SQL
+        sql, params = rows.query.sql_with_params()
+        with connections[rows.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            fetched = cursor.fetchall()
     flat = np.fromiter(itertools.chain.from_iterable(fetched), np.int64, count=4 * len(fetched))
     data = flat.reshape(-1, 4)
     submitted = np.array(
@@ -142,13 +189,15 @@ class StudyResults:
     items: list[ItemResult]
     round_numbers: list[int]
     stop_reasons: list[str]
+    disclosure: RoundDisclosure
 
 
 def study_results(study: Study) -> StudyResults:
-    """Per item and round statistics, stability and Kendall's W, by the study's own rule."""
-    # Only closed rounds: live figures of an open round, read next to the dashboard's list of
-    # who has not submitted yet, would tie a ballot (and its pseudonym) to a name.
-    ratings = ratings_arrays(study, closed_only=True)
+    """Per item and round statistics, stability and Kendall's W, by the study's own rule.
+
+    Only the rounds ``round_disclosure`` shows: closed, with at least k submitted ballots."""
+    disclosure = round_disclosure(study)
+    ratings = ratings_arrays(study, rounds=list(disclosure.shown))
     report = compute_all(ratings, study.scale, study.rule)
     histograms = _histograms(ratings, study)
     items = list(Item.objects.filter(study=study).select_related("decision"))
@@ -162,9 +211,9 @@ def study_results(study: Study) -> StudyResults:
     for row in report.stability:
         by_code[row.item].stability[row.to_round] = row
     by_id = {result.item.pk: result for result in by_code.values()}
-    for item_id, number, version in RoundItem.objects.filter(round__study=study).values_list(
-        "item_id", "round__number", "version__number"
-    ):
+    for item_id, number, version in RoundItem.objects.filter(
+        round__study=study, round__number__in=disclosure.shown
+    ).values_list("item_id", "round__number", "version__number"):
         by_id[item_id].versions[number] = version
     round_numbers = list(study.rounds.order_by("number").values_list("number", flat=True))
     return StudyResults(
@@ -173,6 +222,7 @@ def study_results(study: Study) -> StudyResults:
         items=list(by_code.values()),
         round_numbers=round_numbers,
         stop_reasons=_stop_reasons(study, report, round_numbers),
+        disclosure=disclosure,
     )
 
 
@@ -256,6 +306,24 @@ class RoundParticipation:
         return self.submitted / self.invited if self.invited else 0.0
 
 
+POOLED_CATEGORY = "pooled"
+
+
+def _categories_pooled(rows: list[CategoryRate], k: int) -> list[CategoryRate]:
+    """Categories of fewer than k panelists are shown together: a category of one member
+    would otherwise describe that person."""
+    small = [row for row in rows if row.invited < k]
+    if not small:
+        return rows
+    pooled = CategoryRate(
+        POOLED_CATEGORY,
+        _("Other categories (fewer than %(k)d panelists each)") % {"k": k},
+        sum(row.invited for row in small),
+        sum(row.submitted for row in small),
+    )
+    return [row for row in rows if row.invited >= k] + [pooled]
+
+
 def study_participation(study: Study) -> list[RoundParticipation]:
     """Response rate per round and panelist category, pending panelists, attrition."""
     panelists = list(Panelist.objects.filter(study=study).select_related("user"))
@@ -270,19 +338,21 @@ def study_participation(study: Study) -> list[RoundParticipation]:
     for delphi_round in study.rounds.order_by("number"):
         state = ballots.get(delphi_round.pk, {})
         submitted = {pid for pid, done in state.items() if done}
-        by_category = []
         invited_by_cat = Counter(p.category for p in panelists)
         submitted_by_cat = Counter(p.category for p in panelists if p.pk in submitted)
-        for category in Panelist.Category.values:
-            if invited_by_cat[category]:
-                by_category.append(
-                    CategoryRate(
-                        category,
-                        str(labels[category]),
-                        invited_by_cat[category],
-                        submitted_by_cat[category],
-                    )
+        by_category = _categories_pooled(
+            [
+                CategoryRate(
+                    category,
+                    str(labels[category]),
+                    invited_by_cat[category],
+                    submitted_by_cat[category],
                 )
+                for category in Panelist.Category.values
+                if invited_by_cat[category]
+            ],
+            study.min_ballots,
+        )
         pending = sorted(
             (p.user.get_full_name() or p.user.get_username())
             for p in panelists
@@ -363,7 +433,7 @@ def ballot_for_panelist(
 def _previous_round_feedback(panelist: Panelist, delphi_round: Round) -> dict[int, Feedback]:
     study = delphi_round.study
     previous = study.rounds.filter(number=delphi_round.number - 1).first()
-    if previous is None:
+    if previous is None or not round_disclosure(study).is_shown(previous.number):
         return {}
     report = compute_all(ratings_arrays(study, rounds=[previous.number]), study.scale, study.rule)
     medians = {row.item: row.stats for row in report.items}
@@ -396,6 +466,18 @@ def _previous_round_feedback(panelist: Panelist, delphi_round: Round) -> dict[in
     return result
 
 
+def previous_round_withheld(delphi_round: Round) -> RoundDisclosure | None:
+    """The disclosure when the previous round exists but holds fewer than k ballots (its
+    feedback is then not shown to the panel), else None."""
+    study = delphi_round.study
+    if delphi_round.number < 2:
+        return None
+    disclosure = round_disclosure(study)
+    if any(number == delphi_round.number - 1 for number, _n in disclosure.withheld):
+        return disclosure
+    return None
+
+
 def open_round_for_panelist(user) -> list[tuple[Round, Panelist, Ballot | None]]:
     """Open rounds of the studies where the user sits on the panel."""
     if not user.is_authenticated:
@@ -411,22 +493,23 @@ def open_round_for_panelist(user) -> list[tuple[Round, Panelist, Ballot | None]]
 
 # --- exports ---------------------------------------------------------------------------------
 
-EXPORT_COLUMNS = ("item", "version", "round", "panelist", "score", "comment")
+EXPORT_COLUMNS = ("item", "version", "round", "panelist", "score")
+COMMENT_COLUMNS = ("item", "version", "round", "comment")
 
 
 def ratings_export_rows(study: Study) -> list[tuple]:
-    """Every rating of the closed rounds' submitted ballots, with a pseudonym instead of the
-    panelist (for CSV/XLSX exports). Rows are ordered by item, round and pseudonym: never by
-    panelist id, which follows the order in which the panel was invited."""
+    """Every rating of the shown rounds' submitted ballots (see ``round_disclosure``), with a
+    per-round pseudonym instead of the panelist (for CSV/XLSX exports). Rows are ordered by
+    item, round and pseudonym: never by panelist id, which follows the order in which the
+    panel was invited. Comments are not here (see ``comments_export_rows``)."""
+    shown = round_disclosure(study).shown
     rows = (
         submitted_only(
             Rating.objects.filter(
-                round_item__round__study=study, round_item__round__status=Round.Status.CLOSED
+                round_item__round__study=study, round_item__round__number__in=shown
             )
         )
-        .order_by(
-            "round_item__item__position", "round_item__item__code", "round_item__round__number"
-        )
+        .order_by()
         .values_list(
             "round_item__item__position",
             "round_item__item__code",
@@ -434,26 +517,53 @@ def ratings_export_rows(study: Study) -> list[tuple]:
             "round_item__round__number",
             "panelist_id",
             "score",
-            "comment",
         )
     )
     keyed = [
-        ((position, code, number, pseudonym), (code, version, number, pseudonym, score, comment))
-        for position, code, version, number, pid, score, comment in rows
-        for pseudonym in (panelist_pseudonym(study.pk, pid),)
+        ((position, code, number, pseudonym), (code, version, number, pseudonym, score))
+        for position, code, version, number, pid, score in rows
+        for pseudonym in (panelist_pseudonym(study, number, pid),)
     ]
     return [row for _key, row in sorted(keyed, key=lambda pair: pair[0])]
 
 
+def comments_export_rows(study: Study) -> list[tuple]:
+    """The comments of the shown rounds, per item and round, sorted by their text: with no
+    pseudonym and no score, a comment that gives its author away gives away nothing else."""
+    shown = round_disclosure(study).shown
+    rows = (
+        submitted_only(
+            Rating.objects.filter(
+                round_item__round__study=study, round_item__round__number__in=shown
+            ).exclude(comment="")
+        )
+        .order_by()
+        .values_list(
+            "round_item__item__position",
+            "round_item__item__code",
+            "round_item__version__number",
+            "round_item__round__number",
+            "comment",
+        )
+    )
+    return [row[1:] for row in sorted(rows, key=lambda row: (row[0], row[1], row[3], row[4]))]
+
+
 def panel_composition(study: Study) -> list[tuple[str, int]]:
+    """Panelists invited per category; categories of fewer than k are pooled."""
     labels = dict(Panelist.Category.choices)
-    counts = (
+    counts = dict(
         Panelist.objects.filter(study=study)
         .values_list("category")
         .annotate(n=Count("id"))
         .order_by("category")
     )
-    return [(str(labels.get(cat, cat)), n) for cat, n in counts]
+    rows = [
+        CategoryRate(category, str(labels[category]), counts[category], 0)
+        for category in Panelist.Category.values
+        if counts.get(category)
+    ]
+    return [(row.label, row.invited) for row in _categories_pooled(rows, study.min_ballots)]
 
 
 def rounds_flow(study: Study) -> list[dict]:

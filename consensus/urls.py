@@ -12,6 +12,7 @@ urlpatterns = [
     path("etudes/<int:pk>/resultats/", facilitator.results, name="results"),
     path("etudes/<int:pk>/decisions/", facilitator.decision_list, name="decisions"),
     path("etudes/<int:pk>/export.csv", exports.ratings_csv, name="export-csv"),
+    path("etudes/<int:pk>/commentaires.csv", exports.comments_csv, name="export-comments-csv"),
     path("etudes/<int:pk>/export.xlsx", exports.ratings_xlsx, name="export-xlsx"),
     path("etudes/<int:pk>/rapport/", exports.methods_report, name="report"),
     path("etudes/<int:pk>/rapport.pdf", exports.methods_report_pdf, name="report-pdf"),

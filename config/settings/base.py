@@ -14,6 +14,9 @@ SITE_DIR = BASE_DIR / "site"
 FIXTURES_DIR = BASE_DIR / "fixtures"
 
 SECRET_KEY = env_str("SECRET_KEY")
+# Keys the Delphi exports' pseudonyms (with a random salt per study); separate from SECRET_KEY
+# so that rotating one does not change the other, and holding one does not recompute them.
+PSEUDONYM_KEY = env_str("PSEUDONYM_KEY")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

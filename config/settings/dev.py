@@ -6,6 +6,7 @@ from .base import *  # noqa: F403
 
 DEBUG = True
 SECRET_KEY = env_str("SECRET_KEY", "demo-only-insecure-key-never-use-in-production")
+PSEUDONYM_KEY = env_str("PSEUDONYM_KEY", "demo-only-pseudonym-key-never-use-in-production")
 ALLOWED_HOSTS = ["*"]
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 # Demo accounts only: the same password for each demo role, printed by `make demo`.

@@ -1,4 +1,4 @@
-"""Production: refuses to start without SECRET_KEY and ALLOWED_HOSTS."""
+"""Production: refuses to start without SECRET_KEY, PSEUDONYM_KEY and ALLOWED_HOSTS."""
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -13,6 +13,9 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set in the environment in production.")
+PSEUDONYM_KEY = env_str("PSEUDONYM_KEY")
+if not PSEUDONYM_KEY:
+    raise ImproperlyConfigured("PSEUDONYM_KEY must be set in the environment in production.")
 
 # Behind a TLS-terminating proxy.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

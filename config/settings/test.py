@@ -17,6 +17,7 @@ from .base import *  # noqa: E402, F403
 
 DEBUG = False
 SECRET_KEY = "test-only-insecure-key"
+PSEUDONYM_KEY = "test-only-pseudonym-key"
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

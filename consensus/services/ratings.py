@@ -19,16 +19,40 @@ from consensus import broadcast
 from consensus.exceptions import (
     BallotAlreadySubmitted,
     BallotIncomplete,
+    CommentTooLong,
+    CommentWithoutScore,
     RoundNotOpen,
     ScoreOutOfScale,
 )
-from consensus.models import Ballot, Panelist, Rating, Round, RoundItem
+from consensus.models import COMMENT_MAX_LENGTH, Ballot, Panelist, Rating, Round, RoundItem
 
 
 @dataclass(frozen=True)
 class Answer:
     score: int | None
     comment: str = ""
+
+
+def comment_normalised(comment: str) -> str:
+    """The comment as stored: no NUL (PostgreSQL refuses it), "\n" line endings (browsers
+    post "\r\n", which would count twice against the limit), no surrounding blanks."""
+    return comment.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def comment_problem(score: int | None, comment: str) -> str | None:
+    """Why an answer's comment cannot be stored (a translated message), or None.
+
+    A comment needs a score: a rating row is what every statistic counts, so a comment alone
+    is refused with a message (the ballot form keeps what was typed) rather than dropped."""
+    text = comment_normalised(comment)
+    if len(text) > COMMENT_MAX_LENGTH:
+        return _("This comment has %(n)d characters; shorten it to %(max)d characters at most.") % {
+            "n": len(text),
+            "max": COMMENT_MAX_LENGTH,
+        }
+    if score is None and text:
+        return str(CommentWithoutScore.default_message)
+    return None
 
 
 def _round_locked_open(delphi_round: Round) -> None:
@@ -59,6 +83,10 @@ def _ratings(
     for round_item_id, answer in answers.items():
         if round_item_id not in round_items:
             raise PermissionDenied
+        problem = comment_problem(answer.score, answer.comment)
+        if problem is not None:
+            error = CommentWithoutScore if answer.score is None else CommentTooLong
+            raise error(problem)
         if answer.score is None:
             continue
         if not study.scale_min <= answer.score <= study.scale_max:
@@ -71,7 +99,7 @@ def _ratings(
                 round_item_id=round_item_id,
                 panelist=panelist,
                 score=answer.score,
-                comment=answer.comment.replace("\x00", "").strip(),  # PostgreSQL refuses NUL
+                comment=comment_normalised(answer.comment),
             )
         )
     return rows

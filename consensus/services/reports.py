@@ -1,74 +1,76 @@
-"""Reports and exports, built from the selectors (pseudonymised, never the panelists' names)."""
+"""Reports and exports, built from the selectors (pseudonymised, never the panelists' names).
+
+Every CSV and XLSX cell goes through ``consensus.spreadsheets`` (formula injection)."""
 
 from __future__ import annotations
-
-import csv
-import io
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from consensus import selectors
+from consensus import selectors, spreadsheets
+from consensus.exceptions import NothingToExport
 from consensus.models import Study
 
-# A cell starting with one of these is a formula to spreadsheet software (CSV/XLSX injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe_cell(value):
-    """Text cells as inert text: formula-like text gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def _safe_row(row) -> list:
-    return [_safe_cell(value) for value in row]
-
-
-def _xlsx_row(row) -> list:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    return [
-        ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
-        for value in _safe_row(row)
-    ]
+RESULT_FIELDS = (
+    "n", "median", "q1", "q3", "iqr", "mean", "share_agree", "share_neutral",
+    "share_disagree", "p30", "p70", "ipr", "iprcp", "ai", "ipras", "disagreement",
+    "disagreement_count_rule", "classification", "rand_ucla",
+)  # fmt: skip
 
 
 def _export_header() -> list[str]:
-    return [_("item"), _("version"), _("round"), _("panelist"), _("score"), _("comment")]
+    return [_("item"), _("version"), _("round"), _("panelist"), _("score")]
+
+
+def _comments_header() -> list[str]:
+    return [_("item"), _("version"), _("round"), _("comment")]
+
+
+def exports_check(study: Study) -> selectors.RoundDisclosure:
+    """Raise ``NothingToExport`` (with the reason) when no round may be exported yet."""
+    disclosure = selectors.round_disclosure(study)
+    if not disclosure.shown:
+        raise NothingToExport(nothing_shown_message(disclosure))
+    return disclosure
+
+
+def nothing_shown_message(disclosure: selectors.RoundDisclosure) -> str:
+    if disclosure.withheld:
+        return _(
+            "No round can be exported yet: a round's ratings are exported once it is closed "
+            "and holds at least %(k)d submitted ballots, so that none can be traced back to a "
+            "panelist."
+        ) % {"k": disclosure.k}
+    return _("No round can be exported yet: ratings are exported once a round is closed.")
 
 
 def ratings_csv(study: Study) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(selectors.EXPORT_COLUMNS)
-    writer.writerows(_safe_row(row) for row in selectors.ratings_export_rows(study))
-    return buffer.getvalue().encode("utf-8-sig")  # BOM: spreadsheet software reads UTF-8
+    exports_check(study)
+    return spreadsheets.csv_bytes(selectors.EXPORT_COLUMNS, selectors.ratings_export_rows(study))
+
+
+def comments_csv(study: Study) -> bytes:
+    exports_check(study)
+    return spreadsheets.csv_bytes(selectors.COMMENT_COLUMNS, selectors.comments_export_rows(study))
 
 
 def ratings_xlsx(study: Study) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Ratings")[:31]
-    sheet.append(_export_header())
-    for row in selectors.ratings_export_rows(study):
-        sheet.append(_xlsx_row(row))
+    exports_check(study)
     results = selectors.study_results(study)
-    stats_sheet = workbook.create_sheet(_("Results")[:31])
-    fields = [
-        "n", "median", "q1", "q3", "iqr", "mean", "share_agree", "share_neutral",
-        "share_disagree", "p30", "p70", "ipr", "iprcp", "ai", "ipras", "disagreement",
-        "disagreement_count_rule", "classification", "rand_ucla",
-    ]  # fmt: skip
-    stats_sheet.append(["item", "round", *fields])
-    for row in results.report.items:
-        stats_sheet.append([row.item, row.round, *(getattr(row.stats, f) for f in fields)])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return spreadsheets.xlsx_bytes(
+        [
+            (_("Ratings"), _export_header(), selectors.ratings_export_rows(study)),
+            (_("Comments"), _comments_header(), selectors.comments_export_rows(study)),
+            (
+                _("Results"),
+                ["item", "round", *RESULT_FIELDS],
+                (
+                    [row.item, row.round, *(getattr(row.stats, f) for f in RESULT_FIELDS)]
+                    for row in results.report.items
+                ),
+            ),
+        ]
+    )
 
 
 def methods_report_context(study: Study) -> dict:

@@ -6,34 +6,57 @@ import json
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import transaction
 
 from consensus.models import Study
 from consensus.services.ratings import Answer, ballot_submit
 from consensus.services.rounds import round_close, round_open
 from consensus.services.studies import study_create
+from wiki.services.roles import PANELISTS
 
 DEMO_TITLE = "Étude Delphi de démonstration — Radiologie (CERF)"
 DEMO_REFERENTIEL = "radiologie-3e-cycle"
 DEMO_FACILITATOR = "animateur.delphi"
 # Round-1 ratings: a per-item centre plus a per-panelist offset, clipped to 1-9.
 _CENTRES = (8, 7, 9, 5, 2, 8, 6, 3)
-_OFFSETS = (-1, 0, 1, 0)
+_OFFSETS = (-1, 0, 1, 0, 1, -1, 0, 1)
+# Panelists without a login, so that round 1 holds more than the study's k (5) submitted
+# ballots and its results show: the demo accounts alone are four.
+_EXTRA_PANELISTS = (
+    ("panel.demo.5", "Inès", "Expert", "college_expert"),
+    ("panel.demo.6", "Paul", "Enseignant", "teacher"),
+    ("panel.demo.7", "Léa", "Étudiante", "student"),
+    ("panel.demo.8", "Marc", "Expert", "college_expert"),
+)
 
 
 def _demo_panel() -> list[tuple]:
     users = get_user_model().objects
     accounts = json.loads((settings.FIXTURES_DIR / "accounts.json").read_text(encoding="utf-8"))
-    return [
+    panel = [
         (users.get(username=account["username"]), account["panel_category"])
         for account in accounts
         if account.get("panel_category")
     ]
+    group = Group.objects.filter(name=PANELISTS).first()
+    for username, first_name, last_name, category in _EXTRA_PANELISTS:
+        user, created = users.get_or_create(
+            username=username, defaults={"first_name": first_name, "last_name": last_name}
+        )
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+            if group is not None:
+                user.groups.add(group)
+        panel.append((user, category))
+    return panel
 
 
 @transaction.atomic
 def demo_study_load() -> Study | None:
-    """One study, four demo panelists, round 1 rated and closed, round 2 open.
+    """One study, eight panelists (the four demo accounts and four without a login), round 1
+    rated by all and closed (its results show: k is 5), round 2 open.
 
     Returns the study (existing or new), or None when the seed data is missing.
     """

@@ -26,6 +26,7 @@ PROTOCOL_FIELDS = (
     "max_rounds",
     "stop_when_all_classified",
     "stability_max_net_change",
+    "min_ballots",
 )
 
 

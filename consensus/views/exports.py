@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 
 from consensus import permissions
+from consensus.exceptions import NothingToExport
 from consensus.models import Study
 from consensus.services import reports
 
@@ -25,17 +29,41 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
     return response
 
 
+def _export(
+    request: HttpRequest, pk: int, build: Callable[[Study], bytes], content_type: str, name: str
+) -> HttpResponse:
+    """The file, or back to the results page with the reason when no round may be exported."""
+    study = _study(request, pk)
+    try:
+        content = build(study)
+    except NothingToExport as error:
+        messages.error(request, str(error))
+        return redirect("consensus:results", pk=study.pk)
+    return _download(content, content_type, name)
+
+
 @login_required
 def ratings_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    study = _study(request, pk)
-    return _download(reports.ratings_csv(study), "text/csv; charset=utf-8", f"delphi-{pk}.csv")
+    return _export(request, pk, reports.ratings_csv, "text/csv; charset=utf-8", f"delphi-{pk}.csv")
+
+
+@login_required
+def comments_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    return _export(
+        request,
+        pk,
+        reports.comments_csv,
+        "text/csv; charset=utf-8",
+        f"delphi-{pk}-commentaires.csv",
+    )
 
 
 @login_required
 def ratings_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
-    study = _study(request, pk)
-    return _download(
-        reports.ratings_xlsx(study),
+    return _export(
+        request,
+        pk,
+        reports.ratings_xlsx,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         f"delphi-{pk}.xlsx",
     )

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from consensus import permissions, selectors
 from consensus.exceptions import ConsensusError
-from consensus.models import Round, RoundItem
-from consensus.services.ratings import Answer, ballot_save
+from consensus.models import COMMENT_MAX_LENGTH, Round, RoundItem
+from consensus.services.ratings import Answer, ballot_save, comment_problem
 
 
 def _answers(
@@ -36,6 +36,10 @@ def _answers(
                         "min": study.scale_min,
                         "max": study.scale_max,
                     }
+        if pk not in errors:
+            problem = comment_problem(score, comment)
+            if problem is not None:
+                errors[pk] = problem
         answers[pk] = Answer(score, comment)
     return answers, errors, typed
 
@@ -56,7 +60,7 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
         )
         answers, errors, typed = _answers(request, ids, study)
         if errors:
-            error = _("Some ratings are not valid: nothing was saved. Correct them below.")
+            error = _("Some answers are not valid: nothing was saved. Correct them below.")
         else:
             submit = "submit" in request.POST
             try:
@@ -96,6 +100,8 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
             "lines": lines,
             "error": error,
             "submitted": bool(current and current.submitted_at),
+            "comment_max_length": COMMENT_MAX_LENGTH,
+            "feedback_withheld": selectors.previous_round_withheld(delphi_round),
         },
         status=status,
     )

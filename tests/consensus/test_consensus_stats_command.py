@@ -158,6 +158,15 @@ BAD_INPUTS: dict[str, tuple[str | bytes | None, list[str], int | None, str]] = {
     "decimal_round": (HEADER + GOOD_ROW + "A,p2,1.5,7\n", [], 3, "round '1.5'"),
     "text_round": (HEADER + GOOD_ROW + "A,p2,one,7\n", [], 3, "round 'one'"),
     "round_zero": (HEADER + GOOD_ROW + "A,p2,0,7\n", [], 3, "round 0 must be 1 or more"),
+    "round_of_41_digits": (HEADER + GOOD_ROW + "A,p2," + "9" * 41 + ",7\n", [], 3, "too large"),
+    "round_above_smallint": (HEADER + GOOD_ROW + "A,p2,32768,7\n", [], 3, "too large"),
+    "score_of_5000_digits": (HEADER + GOOD_ROW + "A,p2,1," + "9" * 5000 + "\n", [], 3, "outside"),
+    "negative_score_of_5000_digits": (
+        HEADER + GOOD_ROW + "A,p2,1,-" + "9" * 5000 + "\n",
+        [],
+        3,
+        "outside the scale",
+    ),
     "duplicate_rating": (
         HEADER + GOOD_ROW + "B,p1,1,7\nA,p1,1,8\n",
         [],

@@ -7,7 +7,7 @@ from channels.testing import WebsocketCommunicator
 from config.asgi import application
 from consensus.services.ratings import Answer, ballot_submit
 from consensus.services.rounds import round_open
-from tests.factories.consensus import panelist_user, study_with_panel
+from tests.factories.consensus import facilitator, panelist_user, study_with_panel
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
@@ -84,3 +84,19 @@ async def test_a_burst_of_ballots_refreshes_the_dashboard_once_with_the_final_st
     assert updates[-1]["rounds"][0]["submitted"] == 12
     assert len(updates) <= 3, [u["rounds"][0]["submitted"] for u in updates]
     await comm.disconnect()
+
+
+async def test_a_dashboard_socket_for_an_unknown_study_is_closed_as_not_found(seeded, redis_url):
+    facilitator_user = await sync_to_async(facilitator)()
+    comm = communicator(987654, facilitator_user)
+    connected, code = await comm.connect()
+    assert (connected, code) == (False, 4404)
+    await comm.wait()
+
+
+async def test_a_dashboard_socket_for_an_unknown_study_tells_a_panelist_only_forbidden(
+    seeded, redis_url
+):
+    user = await sync_to_async(panelist_user)()
+    connected, code = await communicator(987654, user).connect()
+    assert (connected, code) == (False, 4403)

@@ -2,11 +2,10 @@ import numpy as np
 import pytest
 
 from consensus import selectors
-from consensus.models import Panelist
 from consensus.services.ratings import Answer, ballot_submit, rating_save
 from consensus.services.rounds import round_close, round_open
 from consensus.stats import compute_all
-from tests.factories.consensus import study_with_panel
+from tests.factories.consensus import PanelistFactory, study_with_panel
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +21,7 @@ def _round(study, scores_by_panelist):
 
 
 def test_results_are_compute_all_on_the_stored_ratings():
-    study = study_with_panel(n_items=2, n_panelists=4)
+    study = study_with_panel(n_items=2, n_panelists=4, min_ballots=4)
     _round(study, [(9, 1), (8, 2), (7, 3), (8, 5)])
     _round(study, [(9, 1), (9, 2), (8, 1), (8, 2)])
     results = selectors.study_results(study)
@@ -40,16 +39,36 @@ def test_results_are_compute_all_on_the_stored_ratings():
     assert np.asarray(arrays.score).size == 16
 
 
-def test_pseudonyms_are_stable_distinct_and_opaque():
+def test_pseudonyms_are_stable_within_a_round_distinct_and_opaque():
     study = study_with_panel(n_panelists=2)
     a, b = study.panelists.order_by("pk")
-    assert selectors.panelist_pseudonym(study.pk, a.pk) == selectors.panelist_pseudonym(
-        study.pk, a.pk
+    pseudonym = selectors.panelist_pseudonym
+    assert pseudonym(study, 1, a.pk) == pseudonym(study, 1, a.pk)
+    assert pseudonym(study, 1, a.pk) != pseudonym(study, 1, b.pk)
+    assert pseudonym(study, 1, a.pk).startswith("P-")
+    assert len(pseudonym(study, 1, a.pk)) == 2 + 16  # 80 bits in base 32
+
+
+def test_pseudonyms_change_with_the_round_so_rows_cannot_be_linked_across_rounds():
+    study = study_with_panel(n_panelists=1)
+    panelist = study.panelists.get()
+    assert selectors.panelist_pseudonym(study, 1, panelist.pk) != selectors.panelist_pseudonym(
+        study, 2, panelist.pk
     )
-    assert selectors.panelist_pseudonym(study.pk, a.pk) != selectors.panelist_pseudonym(
-        study.pk, b.pk
-    )
-    assert str(a.pk) not in selectors.panelist_pseudonym(study.pk, a.pk)[2:4]
+
+
+def test_pseudonyms_depend_on_the_pseudonym_key_and_the_study_salt_not_on_secret_key(settings):
+    study = study_with_panel(n_panelists=1)
+    panelist = study.panelists.get()
+    before = selectors.panelist_pseudonym(study, 1, panelist.pk)
+    settings.SECRET_KEY = "rotated-secret-key"
+    assert selectors.panelist_pseudonym(study, 1, panelist.pk) == before
+    settings.PSEUDONYM_KEY = "another-pseudonym-key"
+    assert selectors.panelist_pseudonym(study, 1, panelist.pk) != before
+    settings.PSEUDONYM_KEY = "test-only-pseudonym-key"
+    other = study_with_panel(n_panelists=0)
+    assert other.pseudonym_salt != study.pseudonym_salt and len(study.pseudonym_salt) == 32
+    assert selectors.panelist_pseudonym(other, 1, panelist.pk) != before
 
 
 def test_participation_counts_categories_pending_and_attrition():
@@ -62,12 +81,31 @@ def test_participation_counts_categories_pending_and_attrition():
     assert [(p.submitted, p.invited) for p in rounds] == [(3, 3), (0, 3)]
     assert rounds[1].started == 1 and rounds[1].lost_since_previous == 3
     assert len(rounds[1].pending) == 3
-    categories = {c.category for c in rounds[0].by_category}
-    assert categories <= set(Panelist.Category.values)
+    # Three categories of one panelist each: pooled, since each is below k (5).
+    assert [(c.category, c.invited, c.submitted) for c in rounds[0].by_category] == [
+        (selectors.POOLED_CATEGORY, 3, 3)
+    ]
+
+
+def test_participation_shows_categories_of_at_least_k_and_pools_the_others():
+    study = study_with_panel(n_items=1, n_panelists=0, min_ballots=3)
+    for category in ["teacher"] * 3 + ["student", "partner_patient"]:
+        PanelistFactory(study=study, category=category)
+    [participation] = selectors.study_participation(_open(study))
+    rows = [(c.category, c.invited) for c in participation.by_category]
+    assert rows == [("teacher", 3), (selectors.POOLED_CATEGORY, 2)]
+    assert "Patient" not in str(participation.by_category)
+    assert selectors.panel_composition(study)[0][1] == 3
+    assert [n for _label, n in selectors.panel_composition(study)] == [3, 2]
+
+
+def _open(study):
+    round_open(user=study.created_by, study=study)
+    return study
 
 
 def test_feedback_shows_group_and_own_rating_only():
-    study = study_with_panel(n_items=1, n_panelists=3)
+    study = study_with_panel(n_items=1, n_panelists=3, min_ballots=3)
     _round(study, [(9,), (8,), (2,)])
     second = round_open(user=study.created_by, study=study)
     panelist = study.panelists.order_by("pk").last()

@@ -70,6 +70,8 @@ def test_two_round_study(seeded, login, axe, live_server):
     )
     fac.get_by_label("Tours prévus").fill("2")
     fac.get_by_label("Nombre maximal de tours").fill("2")
+    # A panel of three: the study shows a round's results from three ballots (default 5).
+    fac.get_by_label("Bulletins soumis nécessaires avant d’afficher les résultats").fill("3")
     categories = {
         "Alice": "Expert de collège",
         "Bruno": "Enseignant",

@@ -46,6 +46,7 @@ def test_facilitator_creates_a_study_from_a_referentiel(client):
         "max_rounds": 3,
         "stop_when_all_classified": "on",
         "stability_max_net_change": 0.15,
+        "min_ballots": 7,
         f"panel_{invited.pk}": "teacher",
     }
     response = client.post(reverse("consensus:study-create"), data)
@@ -53,6 +54,7 @@ def test_facilitator_creates_a_study_from_a_referentiel(client):
     assert response.status_code == 302
     assert study.items.count() == 8
     assert study.panelists.get().user == invited
+    assert study.min_ballots == 7
     bad = client.post(reverse("consensus:study-create"), {**data, "threshold": "2"})
     assert bad.status_code == 200
     assert 'aria-invalid="true"' in bad.content.decode()
@@ -86,7 +88,7 @@ def test_ballot_partial_save_error_keeps_input_and_closed_round(client):
 
 
 def test_round_two_shows_feedback_without_names(client):
-    study = study_with_panel(n_items=1, n_panelists=3)
+    study = study_with_panel(n_items=1, n_panelists=3, min_ballots=3)
     first = round_open(user=study.created_by, study=study)
     _rate_all(study, first, [9, 8, 2])
     round_close(user=study.created_by, delphi_round=first)
@@ -101,9 +103,9 @@ def test_round_two_shows_feedback_without_names(client):
 
 
 def test_results_exports_and_reports_are_pseudonymised(client):
-    study = study_with_panel(n_items=2, n_panelists=3)
+    study = study_with_panel(n_items=2, n_panelists=5)
     first = round_open(user=study.created_by, study=study)
-    _rate_all(study, first, [9, 8, 7])
+    _rate_all(study, first, [9, 8, 7, 7, 8])
     round_close(user=study.created_by, delphi_round=first)
     client.force_login(committee_member())
     names = [p.user.last_name for p in study.panelists.all()] + [
@@ -112,12 +114,18 @@ def test_results_exports_and_reports_are_pseudonymised(client):
     results = client.get(reverse("consensus:results", args=[study.pk])).content.decode()
     exported = client.get(reverse("consensus:export-csv", args=[study.pk])).content
     rows = list(csv.reader(io.StringIO(exported.decode("utf-8-sig"))))
-    assert rows[0] == ["item", "version", "round", "panelist", "score", "comment"]
-    assert len(rows) == 7 and all(r[3].startswith("P-") for r in rows[1:])
-    assert len({r[3] for r in rows[1:]}) == 3
+    assert rows[0] == ["item", "version", "round", "panelist", "score"]
+    assert len(rows) == 11 and all(r[3].startswith("P-") for r in rows[1:])
+    assert len({r[3] for r in rows[1:]}) == 5
+    comments = client.get(reverse("consensus:export-comments-csv", args=[study.pk])).content
+    rows = list(csv.reader(io.StringIO(comments.decode("utf-8-sig"))))
+    assert rows[0] == ["item", "version", "round", "comment"] and len(rows) == 11
     xlsx = client.get(reverse("consensus:export-xlsx", args=[study.pk])).content
     cells = [
-        c for row in load_workbook(io.BytesIO(xlsx)).active.iter_rows(values_only=True) for c in row
+        c
+        for sheet in load_workbook(io.BytesIO(xlsx)).worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for c in row
     ]
     report = client.get(reverse("consensus:report", args=[study.pk])).content.decode()
     for name in names:
