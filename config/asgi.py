@@ -1,7 +1,8 @@
 """ASGI entry point: HTTP goes to Django/Wagtail, WebSocket to Channels consumers.
 
 Fail closed: without DJANGO_SETTINGS_MODULE this is production, which refuses to start without
-its secrets. The demo names its settings (`make demo`: DJANGO_SETTINGS_MODULE=config.settings.dev)."""
+its secrets. The demo names its settings (`make demo` sets
+DJANGO_SETTINGS_MODULE=config.settings.dev)."""
 
 import os
 
