@@ -147,12 +147,18 @@ SEARCH_INDEX_PREFIX = env_str("SEARCH_INDEX_PREFIX", "wiki")
 SEARCH_TIMEOUT = float(env_str("SEARCH_TIMEOUT", "2"))
 # After Elasticsearch fails, search the database for this many seconds before asking it again.
 SEARCH_RETRY_AFTER = float(env_str("SEARCH_RETRY_AFTER", "5"))
+# The first request of the indexing that follows a commit, in the request: a node that accepts
+# connections and never answers costs this once, then nothing for SEARCH_RETRY_AFTER.
+SEARCH_PROBE_TIMEOUT = float(env_str("SEARCH_PROBE_TIMEOUT", "0.5"))
 if ELASTICSEARCH_URL:
     WAGTAILSEARCH_BACKENDS = {
         "default": {
             "BACKEND": "wagtail.search.backends.elasticsearch8",
             "URLS": [ELASTICSEARCH_URL],
             "INDEX_PREFIX": f"{SEARCH_INDEX_PREFIX}_wagtail_",
+            # Not from Wagtail's signal handlers, inside the request: the outbox keeps this
+            # index up to date after commit, behind the breaker (search/indexing.py).
+            "AUTO_UPDATE": False,
             "TIMEOUT": 10,
             "OPTIONS": {},
             "INDEX_SETTINGS": {},
