@@ -58,9 +58,7 @@ def open_round(seeded):
 
 
 @pytest.mark.parametrize("table", ["consensus_rating", "consensus_ballot"])
-def test_a_ballot_cut_by_a_dropped_connection_is_retried_and_stored_once(
-    client, open_round, table
-):
+def test_a_ballot_cut_by_a_dropped_connection_is_retried_and_stored_once(client, open_round, table):
     panelist = open_round.study.panelists.get()
     items = list(open_round.round_items.order_by("pk"))
     client.force_login(panelist.user)
