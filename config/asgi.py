@@ -1,10 +1,14 @@
-"""ASGI entry point: HTTP goes to Django/Wagtail, WebSocket to Channels consumers."""
+"""ASGI entry point: HTTP goes to Django/Wagtail, WebSocket to Channels consumers.
+
+Fail closed: without DJANGO_SETTINGS_MODULE this is production, which refuses to start without
+its secrets. The demo names its settings (`make demo` sets
+DJANGO_SETTINGS_MODULE=config.settings.dev)."""
 
 import os
 
 from django.core.asgi import get_asgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 # Load the apps before anything imports models (consumers, routing).
 django_asgi_app = get_asgi_application()
 

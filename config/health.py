@@ -1,4 +1,7 @@
-"""Probes for /healthz: each returns "ok", "down" or "disabled"."""
+"""Probes for /healthz: each returns "ok", "down" or "disabled".
+
+The site serves as long as the database answers: Redis (cache, channel layer) and
+Elasticsearch only make it faster or live. Their absence makes the site "degraded", not down."""
 
 import asyncio
 import uuid
@@ -6,7 +9,10 @@ import uuid
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
+
+OK, DOWN, DISABLED = "ok", "down", "disabled"
 
 
 def database_state() -> str:
@@ -17,6 +23,14 @@ def database_state() -> str:
     except Exception:
         return "down"
     return "ok"
+
+
+def cache_state() -> str:
+    """Redis as the cache: asked directly (a success also closes the cache's breaker)."""
+    ping = getattr(cache, "ping", None)
+    if ping is None:  # a process-local cache (the demo): nothing can be down
+        return DISABLED
+    return OK if ping() else DOWN
 
 
 def channel_layer_state() -> str:
@@ -45,11 +59,19 @@ def search_state() -> str:
     return "ok" if elasticsearch_available() else "down"
 
 
-def health_report() -> tuple[dict[str, str], bool]:
-    """Return the state of each service and whether the site can serve (database up)."""
+def health_report() -> tuple[dict[str, str], str]:
+    """The state of each service and the site's: "ok", "degraded" (it serves without some
+    service) or "down" (it cannot serve: the database is down)."""
     states = {
         "database": database_state(),
+        "cache": cache_state(),
         "channel_layer": channel_layer_state(),
         "search": search_state(),
     }
-    return states, states["database"] == "ok"
+    if states["database"] != OK:
+        status = "down"
+    elif DOWN in states.values():
+        status = "degraded"
+    else:
+        status = "ok"
+    return states, status

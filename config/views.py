@@ -8,6 +8,6 @@ from config.health import health_report
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    states, serving = health_report()
-    body = {"status": "ok" if serving else "down", **states}
-    return JsonResponse(body, status=200 if serving else 503)
+    """200 while the site can serve ("ok" or "degraded"), 503 when it cannot ("down")."""
+    states, status = health_report()
+    return JsonResponse({"status": status, **states}, status=503 if status == "down" else 200)

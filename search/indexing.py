@@ -38,6 +38,10 @@ from search.sources import BATCH_SIZE, SOURCES, Documents
 logger = logging.getLogger(__name__)
 
 TREE = "tree"
+# `admin:<app_label>.<model_name>:<pk>`: an object of Wagtail's admin search index (pages,
+# images, documents…). Wagtail's own signal handlers are off (AUTO_UPDATE False in settings):
+# they wrote to Elasticsearch inside the request, outside the breaker, with a 10 s timeout.
+ADMIN = "admin"
 SYNC_LIMIT = 500  # objects: a larger subtree is reindexed in a background thread
 # Rows older than this were left by a flush that failed for another reason than an outage
 # (a rejected document, a crash between commit and flush): retried, at most once per period.
@@ -100,10 +104,10 @@ def index_drop_all() -> None:
     es.options(ignore_status=404).indices.delete_index_template(name=alias_name())
 
 
-def write_targets() -> list[str]:
+def write_targets(es=None) -> list[str]:
     """The aliases writes go to: the live one, plus the index being rebuilt if any."""
     wanted = {alias_name(), building_alias_name()}
-    rows = client().cat.aliases(name=f"{settings.SEARCH_INDEX_PREFIX}-*", format="json")
+    rows = (es or client()).cat.aliases(name=f"{settings.SEARCH_INDEX_PREFIX}-*", format="json")
     return sorted(wanted & {row["alias"] for row in rows})
 
 
@@ -207,7 +211,8 @@ def _flush_after_commit() -> None:
         pending_flush_in_background(large)
         keys = [key for key in keys if key not in large]
     try:
-        pending_flush(keys)
+        # In the request: a hanging node costs SEARCH_PROBE_TIMEOUT once, then the breaker.
+        pending_flush(keys, probe_timeout=settings.SEARCH_PROBE_TIMEOUT)
     except UNREACHABLE as error:
         breaker.failure()
         logger.warning("Elasticsearch unreachable (%s): %d changes queued", error, len(keys))
@@ -258,26 +263,61 @@ def _chunks(ids: list[int], size: int = BATCH_SIZE) -> Iterator[list[int]]:
         yield ids[start : start + size]
 
 
-def _admin_index_update(page_ids: Iterable[int]) -> None:
-    """Bring Wagtail's admin index up to date for these pages: its own signal handlers only
-    log a failure, so what was edited while the node was down never reached it."""
-    from wagtail.models import Page
-    from wagtail.search.index import insert_or_update_object
-
-    for page in Page.objects.filter(pk__in=list(page_ids)).specific():
-        insert_or_update_object(page)
+def admin_key(instance) -> str:
+    return f"{ADMIN}:{instance._meta.label_lower}:{instance.pk}"
 
 
-def pending_flush(keys: Iterable[str] | None = None, *, admin_index: bool = False) -> int:
-    """Index the queued changes (all of them, or only `keys`). Returns how many were done.
-    With `admin_index` (catching up after an outage), Wagtail's admin index is updated too.
+def _admin_index_write(keys: Iterable[str]) -> None:
+    """Bring Wagtail's admin index up to date for these objects: index those that exist and
+    are indexable, delete the others. Same node, same breaker as ours (the caller's)."""
+    from django.apps import apps
+    from modelsearch.index import get_indexed_instance
+    from wagtail.search.backends import get_search_backend
 
+    backend = get_search_backend()
+    if not hasattr(backend, "es"):  # Wagtail's database backend: it keeps itself up to date
+        return
+    es = backend.es.options(request_timeout=settings.SEARCH_TIMEOUT)
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for key in keys:
+        _kind, label, raw_id = key.split(":", 2)
+        if raw_id.isdigit():
+            wanted[label].add(int(raw_id))
+    for label, ids in wanted.items():
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            continue
+        found = {obj.pk: obj for obj in model.objects.filter(pk__in=ids)}
+        by_model: dict[type, list] = defaultdict(list)
+        for pk in ids:
+            indexed = get_indexed_instance(found[pk]) if pk in found else None
+            if indexed is None:
+                gone = model(pk=pk)
+                index = backend.get_index_for_object(gone)
+                index.es = es
+                index.delete_item(gone)
+            else:
+                by_model[type(indexed)].append(indexed)
+        for indexed_model, objects in by_model.items():
+            index = backend.get_index_for_model(indexed_model)
+            index.es = es
+            index.add_items(indexed_model, objects)
+
+
+def pending_flush(keys: Iterable[str] | None = None, *, probe_timeout: float | None = None) -> int:
+    """Index the queued changes (all of them, or only `keys`), in our index and in Wagtail's
+    admin index. Returns how many were done.
+
+    `probe_timeout` bounds the first request (the request path passes SEARCH_PROBE_TIMEOUT):
+    a node that accepts connections and never answers then costs that much, once.
     Raises the client's error when the node cannot be reached: the rows then stay queued.
     """
     if not settings.ELASTICSEARCH_URL:
         return 0
     done, last_pk = 0, 0
     only = sorted(set(keys)) if keys is not None else None
+    probe = client().options(request_timeout=probe_timeout) if probe_timeout else client()
     while True:
         rows = PendingIndexing.objects.filter(pk__gt=last_pk).order_by("pk")
         if only is not None:
@@ -285,7 +325,7 @@ def pending_flush(keys: Iterable[str] | None = None, *, admin_index: bool = Fals
         batch = list(rows.values_list("pk", "key", "version")[:BATCH_SIZE])
         if not batch:
             return done
-        targets = write_targets()
+        targets = write_targets(probe)
         if not targets:
             _warn_no_index()
             return done
@@ -295,8 +335,9 @@ def pending_flush(keys: Iterable[str] | None = None, *, admin_index: bool = Fals
             for chunk in _chunks(sorted(ids)):
                 version = now_version()  # taken before reading: content is at least this fresh
                 documents_write(source.documents(chunk), version=version, targets=targets)
-        if admin_index and expanded.get("page"):
-            _admin_index_update(expanded["page"])
+        admin = [key for _pk, key, _v in batch if key.startswith(f"{ADMIN}:")]
+        if admin:
+            _admin_index_write(admin)
         # A row re-queued meanwhile has a new version: it stays for the next flush.
         stale = Q()
         for pk, _key, version in batch:
@@ -321,8 +362,7 @@ def pending_flush_in_background(keys: list[str] | None = None) -> None:
         from django.db import connection
 
         try:
-            # Everything queued (keys None) means catching up after an outage.
-            count = pending_flush(keys, admin_index=keys is None)
+            count = pending_flush(keys)
             if count:
                 logger.info("Search index caught up: %d queued changes indexed", count)
         except UNREACHABLE as error:

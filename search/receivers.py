@@ -9,7 +9,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete
 from wagtail.models import GroupPagePermission, Page, PageViewRestriction
 from wagtail.signals import page_slug_changed, post_page_move
 
-from search.indexing import TREE, changes_enqueue
+from search.indexing import TREE, admin_key, changes_enqueue
 from search.sources import INDEXED_PAGE_MODELS
 from wiki.models import Institution, Profession, ReferentielPage, Specialty
 
@@ -91,6 +91,12 @@ def study_changed(sender, instance, raw: bool = False, **kwargs) -> None:
         _enqueue(*(f"delphi_item:{pk}" for pk in instance.items.values_list("pk", flat=True)))
 
 
+def admin_object_changed(sender, instance, raw: bool = False, **kwargs) -> None:
+    """Any object of Wagtail's admin search (Wagtail's own handlers are off: AUTO_UPDATE)."""
+    if not raw and instance.pk is not None:
+        _enqueue(admin_key(instance))
+
+
 def _optional_model(app_label: str, name: str):
     try:
         return apps.get_model(app_label, name)
@@ -120,6 +126,16 @@ def connect() -> None:
         post_save.connect(
             facet_source_changed, sender=model, dispatch_uid=f"{uid}facet.{model.__name__}"
         )
+    from modelsearch.index import get_indexed_models
+
+    for model in get_indexed_models():
+        if getattr(model, "search_auto_update", True):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    admin_object_changed,
+                    sender=model,
+                    dispatch_uid=f"{uid}admin.{model._meta.label_lower}.{id(signal)}",
+                )
     optional = (
         ("wiki", "Thread", thread_changed),
         ("wiki", "Message", message_changed),

@@ -105,29 +105,44 @@ if DATABASE_POOL_MAX and DATABASES["default"]["ENGINE"].endswith("postgresql"):
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# ---------------------------------------------------------------- Redis: cache, sessions, channels
+# Redis is an accelerator, never a dependency: with it down, pages, logins and ballots are served
+# from the database (config/cache.py, fail-soft cache) and live updates pause (broadcasts log a
+# warning). Short timeouts bound what a dead Redis costs; the cache's breaker then skips it for
+# CACHE_RETRY_AFTER seconds. /healthz reports "degraded" meanwhile.
 REDIS_URL = env_str("REDIS_URL")
+REDIS_CONNECT_TIMEOUT = float(env_str("REDIS_CONNECT_TIMEOUT", "0.3"))
+REDIS_SOCKET_TIMEOUT = float(env_str("REDIS_SOCKET_TIMEOUT", "0.5"))
+CACHE_RETRY_AFTER = float(env_str("CACHE_RETRY_AFTER", "5"))
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # No read timeout here: a consumer's receive blocks on Redis for seconds by design.
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_connect_timeout": REDIS_CONNECT_TIMEOUT}]
+            },
         }
     }
-else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-
-if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "wiki"),
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+                "socket_timeout": REDIS_SOCKET_TIMEOUT,
+                "retry_after": CACHE_RETRY_AFTER,
+            },
         }
     }
-    # Sessions read from Redis, written through to the database (kept across a Redis restart).
+    # Sessions read from Redis, written through to the database: a miss (Redis restarted or
+    # down) reads the database, so nobody is logged out by a Redis outage.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# ---------------------------------------------------------------- end of the Redis block
 
 # Search: our own index (search/ app, elasticsearch-dsl) and Wagtail's admin search backend.
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
@@ -135,12 +150,18 @@ SEARCH_INDEX_PREFIX = env_str("SEARCH_INDEX_PREFIX", "wiki")
 SEARCH_TIMEOUT = float(env_str("SEARCH_TIMEOUT", "2"))
 # After Elasticsearch fails, search the database for this many seconds before asking it again.
 SEARCH_RETRY_AFTER = float(env_str("SEARCH_RETRY_AFTER", "5"))
+# The first request of the indexing that follows a commit, in the request: a node that accepts
+# connections and never answers costs this once, then nothing for SEARCH_RETRY_AFTER.
+SEARCH_PROBE_TIMEOUT = float(env_str("SEARCH_PROBE_TIMEOUT", "0.5"))
 if ELASTICSEARCH_URL:
     WAGTAILSEARCH_BACKENDS = {
         "default": {
             "BACKEND": "wagtail.search.backends.elasticsearch8",
             "URLS": [ELASTICSEARCH_URL],
             "INDEX_PREFIX": f"{SEARCH_INDEX_PREFIX}_wagtail_",
+            # Not from Wagtail's signal handlers, inside the request: the outbox keeps this
+            # index up to date after commit, behind the breaker (search/indexing.py).
+            "AUTO_UPDATE": False,
             "TIMEOUT": 10,
             "OPTIONS": {},
             "INDEX_SETTINGS": {},

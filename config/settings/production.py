@@ -9,7 +9,10 @@ from .base import *  # noqa: F403
 DEBUG = False
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
-    raise ImproperlyConfigured("SECRET_KEY must be set in the environment in production.")
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set in the environment in production "
+        "(for the demo: DJANGO_SETTINGS_MODULE=config.settings.dev, as `make demo` does)."
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set in the environment in production.")

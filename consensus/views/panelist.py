@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +16,8 @@ from consensus import permissions, selectors
 from consensus.exceptions import ConsensusError
 from consensus.models import COMMENT_MAX_LENGTH, Round, RoundItem
 from consensus.services.ratings import Answer, ballot_save, comment_problem
+
+logger = logging.getLogger(__name__)
 
 
 def _answers(
@@ -54,6 +59,7 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
     errors: dict[int, str] = {}
     typed: dict[int, tuple[str, str]] = {}
     error = None
+    status = 200
     if request.method == "POST":
         ids = list(
             RoundItem.objects.filter(round=delphi_round).order_by().values_list("pk", flat=True)
@@ -61,6 +67,7 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
         answers, errors, typed = _answers(request, ids, study)
         if errors:
             error = _("Some answers are not valid: nothing was saved. Correct them below.")
+            status = 400
         else:
             submit = "submit" in request.POST
             try:
@@ -73,7 +80,19 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
                     round_item_ids=ids,
                 )
             except ConsensusError as exc:
-                error = str(exc)
+                error, status = str(exc), 400
+            except (OperationalError, InterfaceError):
+                # The database connection dropped mid-ballot: its transaction is rolled back,
+                # nothing was stored. Reconnect, show what was typed, and ask for a retry.
+                logger.warning("Ballot not saved: database connection lost", exc_info=True)
+                connection.close_if_unusable_or_obsolete()
+                error, status = (
+                    _(
+                        "The connection to the database was interrupted: your ballot was not "
+                        "saved. Please try again."
+                    ),
+                    503,
+                )
             else:
                 if submit:
                     messages.success(request, _("Thank you: your ballot was submitted."))
@@ -89,7 +108,6 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
                 line.score = int(raw)
             except ValueError:
                 line.score = None
-    status = 200 if error is None else 400
     return render(
         request,
         "consensus/ballot_form.html",

@@ -90,3 +90,52 @@ def test_production_check_deploy_is_clean():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def _without_settings_module() -> dict[str, str]:
+    environment = {k: v for k, v in os.environ.items() if k not in CLEAN_KEYS}
+    environment.pop("DJANGO_SETTINGS_MODULE", None)
+    return environment
+
+
+def test_the_asgi_entry_point_defaults_to_production_and_refuses_without_secrets():
+    # What `uvicorn config.asgi:application` does with no settings named: never the demo.
+    result = subprocess.run(
+        [sys.executable, "-c", "import config.asgi"],
+        cwd=ROOT,
+        env=_without_settings_module(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: SECRET_KEY must be set" in result.stderr
+
+
+def test_manage_py_defaults_to_production_and_refuses_without_secrets():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=_without_settings_module(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: SECRET_KEY must be set" in result.stderr
+
+
+def test_the_asgi_entry_point_serves_production_settings_when_configured():
+    environment = _without_settings_module()
+    environment.update(SECRET_KEY="prod-" + "k3y!" * 16, ALLOWED_HOSTS="wiki.example.org")
+    code = "import config.asgi; from django.conf import settings; print(settings.DEBUG)"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False"]

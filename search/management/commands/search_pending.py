@@ -15,7 +15,7 @@ class Command(BaseCommand):
         if not settings.ELASTICSEARCH_URL:
             raise CommandError("ELASTICSEARCH_URL is not set: there is no index to update.")
         try:
-            done = pending_flush(admin_index=True)
+            done = pending_flush()
         except Exception as error:
             left = PendingIndexing.objects.count()
             raise CommandError(

@@ -1,0 +1,199 @@
+"""A Redis cache that fails soft: when Redis cannot be reached, the cache behaves as an empty
+one (reads miss, writes are dropped) instead of raising into the request.
+
+Everything the site caches can be rebuilt from the database: Wagtail's site root paths, the
+rendered Markdown fragments, and the sessions (`cached_db` reads the database on a miss and
+writes through to it). So with Redis down pages, logins and ballots keep working, only slower.
+
+- Short socket timeouts (settings `REDIS_CONNECT_TIMEOUT`, `REDIS_SOCKET_TIMEOUT`) bound what one
+  call can cost; a circuit breaker then skips Redis for `retry_after` seconds, so a dead Redis
+  costs one timeout per period and process, not one per call.
+- Keys this process wrote or deleted while Redis was unreachable may hold stale values when it
+  comes back (a session logged out during the outage would otherwise come back to life): they
+  are remembered and deleted on the first call that reaches Redis again.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
+# Beyond this many keys written during an outage, the oldest are forgotten (they expire).
+MISSED_KEYS_MAX = 10_000
+
+
+class CircuitBreaker:
+    """Closed: calls go through. After a failure: open for `retry_after` seconds (calls are
+    skipped), then the next call tries again; a success closes it."""
+
+    def __init__(self, retry_after: float) -> None:
+        self.retry_after = retry_after
+        self._lock = threading.Lock()
+        self._open_until = 0.0
+        self._tripped = False
+
+    @property
+    def tripped(self) -> bool:
+        return self._tripped
+
+    def allow(self) -> bool:
+        return time.monotonic() >= self._open_until
+
+    def failure(self) -> bool:
+        """Open it; True when this starts an outage (so that it is logged once)."""
+        with self._lock:
+            started = not self._tripped
+            self._open_until = time.monotonic() + self.retry_after
+            self._tripped = True
+        return started
+
+    def success(self) -> bool:
+        """Close it; True when this ends an outage."""
+        if not self._tripped:
+            return False
+        with self._lock:
+            ended, self._tripped, self._open_until = self._tripped, False, 0.0
+        return ended
+
+    def reset(self) -> None:
+        with self._lock:
+            self._open_until, self._tripped = 0.0, False
+
+
+class FailSoftRedisCache(RedisCache):
+    """Django's RedisCache, where an unreachable Redis is a miss. OPTIONS takes `retry_after`
+    (seconds the breaker stays open) besides the redis-py connection pool options."""
+
+    def __init__(self, server: str, params: dict[str, Any]) -> None:
+        options = dict(params.get("OPTIONS", {}))
+        retry_after = float(options.pop("retry_after", 5.0))
+        super().__init__(server, {**params, "OPTIONS": options})
+        self.breaker = CircuitBreaker(retry_after)
+        self._missed: dict[str, None] = {}  # insertion-ordered set of full keys
+        self._missed_lock = threading.Lock()
+
+    # ------------------------------------------------------------ the fail-soft call
+
+    def _call(self, method: str, *args: Any, written: Iterable[str] = (), fallback: Any = None):
+        """Run `self._cache.<method>(*args)`; `written` are the (full) keys the call changes."""
+        if not self.breaker.allow():
+            self._remember(written)
+            return fallback
+        try:
+            if self.breaker.tripped:
+                self._forget_missed()  # before anything can read a stale value
+            result = getattr(self._cache, method)(*args)
+        except UNREACHABLE as error:
+            self._remember(written)
+            if self.breaker.failure():
+                logger.warning("Redis cache unreachable, serving without cache: %s", error)
+            return fallback
+        if self.breaker.success():
+            logger.warning("Redis cache reachable again")
+        return result
+
+    def _remember(self, keys: Iterable[str]) -> None:
+        keys = list(keys)
+        if not keys:
+            return
+        with self._missed_lock:
+            for key in keys:
+                self._missed.pop(key, None)
+                self._missed[key] = None
+            while len(self._missed) > MISSED_KEYS_MAX:
+                self._missed.pop(next(iter(self._missed)))
+
+    def _forget_missed(self) -> None:
+        """Delete what may be stale: the keys this process could not write or delete while
+        Redis was unreachable. Raises (and keeps them) when it still is."""
+        with self._missed_lock:
+            keys, self._missed = list(self._missed), {}
+        if not keys:
+            return
+        try:
+            self._cache.delete_many(keys)
+        except UNREACHABLE:
+            self._remember(keys)
+            raise
+
+    def ping(self) -> bool:
+        """Ask Redis itself, whatever the breaker says (the health probe). A success closes
+        the breaker."""
+        try:
+            self._cache.get_client(write=False).ping()
+            if self.breaker.tripped:
+                self._forget_missed()
+        except UNREACHABLE:
+            self.breaker.failure()
+            return False
+        self.breaker.success()
+        return True
+
+    # ------------------------------------------------------------ BaseCache API
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> bool:
+        key = self.make_and_validate_key(key, version=version)
+        timeout = self.get_backend_timeout(timeout)
+        return self._call("add", key, value, timeout, written=[key], fallback=False)
+
+    def get(self, key, default=None, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        return self._call("get", key, default, fallback=default)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> None:
+        key = self.make_and_validate_key(key, version=version)
+        self._call("set", key, value, self.get_backend_timeout(timeout), written=[key])
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None) -> bool:
+        key = self.make_and_validate_key(key, version=version)
+        return self._call("touch", key, self.get_backend_timeout(timeout), fallback=False)
+
+    def delete(self, key, version=None) -> bool:
+        key = self.make_and_validate_key(key, version=version)
+        return self._call("delete", key, written=[key], fallback=False)
+
+    def get_many(self, keys, version=None) -> dict:
+        key_map = {self.make_and_validate_key(key, version=version): key for key in keys}
+        found = self._call("get_many", list(key_map), fallback={})
+        return {key_map[key]: value for key, value in found.items()}
+
+    def has_key(self, key, version=None) -> bool:
+        key = self.make_and_validate_key(key, version=version)
+        return self._call("has_key", key, fallback=False)
+
+    def incr(self, key, delta=1, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        missing = object()
+        result = self._call("incr", key, delta, written=[key], fallback=missing)
+        if result is missing:  # as for any missing key
+            raise ValueError(f"Key '{key}' not found.")
+        return result
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None) -> list:
+        if not data:
+            return []
+        safe_data = {self.make_and_validate_key(key, version=version): v for key, v in data.items()}
+        timeout = self.get_backend_timeout(timeout)
+        failed = object()
+        written = list(safe_data)
+        result = self._call("set_many", safe_data, timeout, written=written, fallback=failed)
+        return list(data) if result is failed else []
+
+    def delete_many(self, keys, version=None) -> None:
+        keys = [self.make_and_validate_key(key, version=version) for key in keys]
+        if keys:
+            self._call("delete_many", keys, written=keys)
+
+    def clear(self) -> bool:
+        return bool(self._call("clear", fallback=False))
