@@ -42,6 +42,16 @@ def can_edit_page(user, page: Page) -> bool:
     return page.permissions_for_user(user).can_edit()
 
 
+def can_edit_some_page(user) -> bool:
+    """Whether the user may edit at least one page (Wagtail page permissions): the live
+    preview of the edit form is for them only."""
+    if user is None or not user.is_authenticated:
+        return False
+    from wagtail.permission_policies.pages import PagePermissionPolicy
+
+    return PagePermissionPolicy().user_has_any_permission(user, {"add", "change", "publish"})
+
+
 def can_follow_page_editors(user, page_id: int) -> bool:
     """Presence on an edit form is visible to those who may edit the page."""
     if user is None or not user.is_authenticated:
