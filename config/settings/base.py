@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.csp.SiteCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -177,6 +178,28 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "config.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 # --- end of login throttling ---------------------------------------------------------------
+
+# --- Content-Security-Policy (django-csp 4) ------------------------------------------------
+# Strict on the site: scripts, styles, images, fonts and connections (fetch, WebSocket: CSP3
+# browsers count ws:/wss: to the page's own host as 'self') from our origin only, nothing
+# inline. The admin paths get config.csp.ADMIN_POLICY instead (Wagtail needs inline code).
+from csp.constants import NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# --- end of Content-Security-Policy --------------------------------------------------------
 
 # French first; English through Django i18n.
 LANGUAGE_CODE = "fr"
