@@ -1,6 +1,7 @@
 """Plain predicates about who may do what. Services enforce them; views reuse them to fail early."""
 
 from wagtail.models import Page
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from wiki.roles import PATROLLERS, STEERING_COMMITTEE, TRUSTED_EDITORS
 from wiki.visibility import may_view_page, reader_for
@@ -27,6 +28,14 @@ def can_edit_page(user, page: Page) -> bool:
     if not user.is_authenticated:
         return False
     return page.permissions_for_user(user).can_edit()
+
+
+def can_edit_some_page(user) -> bool:
+    """Whether the user may edit at least one page (Wagtail page permissions): the live
+    preview of the edit form is for them only."""
+    if user is None or not user.is_authenticated:
+        return False
+    return PagePermissionPolicy().user_has_any_permission(user, {"add", "change", "publish"})
 
 
 def can_follow_page_editors(user, page_id: int) -> bool:

@@ -13,6 +13,9 @@ from wiki.selectors import wikilink_targets_resolved
 logger = logging.getLogger(__name__)
 LINKS_VERSION_KEY = "wiki:links-version"
 TTL_SECONDS = 24 * 3600
+# A text that fell back to plain text (too slow to parse) is tried again after this long, not
+# re-parsed on every view: each attempt costs up to markdown.TIME_LIMIT of a worker's time.
+INCOMPLETE_TTL_SECONDS = 300
 
 
 def links_version() -> int:
@@ -46,13 +49,21 @@ def render_markdown(text: str) -> str:
         logger.warning("rendering cache unavailable", exc_info=True)
         return _render(text)
     if html is None:
-        html = _render(text)
+        rendered = _render_result(text)
+        html = rendered.html
         try:
-            cache.set(key, html, TTL_SECONDS)
+            cache.set(key, html, TTL_SECONDS if rendered.complete else INCOMPLETE_TTL_SECONDS)
         except Exception:
             logger.warning("rendering cache unavailable", exc_info=True)
     return html
 
 
 def _render(text: str) -> str:
-    return markdown.render(text, resolver=wikilink_targets_resolved)
+    return _render_result(text).html
+
+
+def _render_result(text: str) -> markdown.Rendered:
+    rendered = markdown.render_result(text, resolver=wikilink_targets_resolved)
+    if not rendered.complete:
+        logger.warning("Markdown text of %s characters shown as plain text", len(text))
+    return rendered

@@ -1,6 +1,7 @@
 """Settings shared by every mode. Each value comes from the environment, with the embedded
 default (SQLite, in-memory channel layer, Wagtail's database search) when it is absent."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "channels",
+    "axes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -52,6 +54,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.csp.SiteCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -62,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as its documentation asks: turns a lockout into the French lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -177,6 +182,48 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/admin/login/"
+
+# --- Login throttling (django-axes) -------------------------------------------------------
+# Both login pages (/admin/login/ for Wagtail, /django-admin/ for Django's admin) go through
+# django.contrib.auth.authenticate(request=...), where AxesStandaloneBackend refuses a locked
+# out client before any password is checked. Failures are counted per account and per address
+# separately (either one locks): guessing one account's password from many addresses, or many
+# accounts' passwords from one address, both stop after AXES_FAILURE_LIMIT tries. Attempts
+# live in the database (works on SQLite in the demo, survives a Redis outage). Behind a proxy
+# the client address is REMOTE_ADDR unless AXES_IPWARE_* says otherwise (production.py).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# --- end of login throttling ---------------------------------------------------------------
+
+# --- Content-Security-Policy (django-csp 4) ------------------------------------------------
+# Strict on the site: scripts, styles, images, fonts and connections (fetch, WebSocket: CSP3
+# browsers count ws:/wss: to the page's own host as 'self') from our origin only, nothing
+# inline. The admin paths get config.csp.ADMIN_POLICY instead (Wagtail needs inline code).
+from csp.constants import NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# --- end of Content-Security-Policy --------------------------------------------------------
 
 # French first; English through Django i18n.
 LANGUAGE_CODE = "fr"

@@ -33,3 +33,13 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # /healthz must answer the proxy's plain-HTTP probe.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# --- Login throttling behind the proxy (django-axes) -----------------------------------------
+# The client address is REMOTE_ADDR (the proxy's, behind a proxy) unless TRUSTED_PROXY_COUNT says
+# how many proxies the deployment has: then it is read from X-Forwarded-For, which the proxy
+# must set (overwrite, not append to what the client sent). Without it every login shares the
+# proxy's address, and the per-address lockout would lock everyone out at once.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")

@@ -90,11 +90,15 @@ def methods_report_html(study: Study, request=None) -> str:
 
 
 def methods_report_pdf(study: Study, request=None) -> bytes:
-    from weasyprint import HTML
+    from django.contrib.staticfiles import finders
+    from weasyprint import CSS, HTML
 
     html = render_to_string(
         "consensus/study_report.html",
         {**methods_report_context(study), "for_pdf": True},
         request=request,
     )
-    return HTML(string=html).write_pdf()
+    # The same stylesheet as the HTML report (a file: the page has no inline style, for CSP).
+    return HTML(string=html).write_pdf(
+        stylesheets=[CSS(filename=finders.find("consensus/report.css"))]
+    )

@@ -13,7 +13,7 @@ from wagtail.models import Page
 from wiki import markdown
 from wiki.exceptions import EditConflict, PageLocked
 from wiki.forms import MAX_TEXT_LENGTH, edit_form_class, initial_from_page
-from wiki.permissions import can_edit_page
+from wiki.permissions import can_edit_page, can_edit_some_page
 from wiki.selectors import wikilink_targets_resolved
 from wiki.services.editing import page_edit as page_edit_service
 from wiki.services.editing import page_latest_object, page_lock_refuse
@@ -131,7 +131,10 @@ def _read_url(page: Page) -> str:
 @login_required
 @require_POST
 def preview(request: HttpRequest) -> HttpResponse:
-    """Render Markdown for the live preview; same pipeline as the page itself."""
+    """Render Markdown for the live preview; same pipeline as the page itself. For editors
+    only: each call costs up to markdown.TIME_LIMIT of a worker's time."""
+    if not can_edit_some_page(request.user):
+        raise PermissionDenied
     text = request.POST.get("text", "")
     if len(text) > MAX_TEXT_LENGTH:
         return HttpResponseBadRequest(
