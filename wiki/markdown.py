@@ -88,7 +88,7 @@ RESERVED_IDS = frozenset(
         "contenu", "ballot-error", "classification", "conflict-title", "create-title", "diff-new",
         "diff-old", "editors-presence", "facets-heading", "filters-heading", "lang-select",
         "my-ballots", "new-thread-body", "new-thread-body-error", "new-thread-body-help",
-        "new-thread-subject", "new-thread-subject-error", "new-thread-title", "panel",
+        "new-thread-subject", "new-thread-subject-error", "new-thread-title", "page-locked", "panel",
         "participation", "per-round", "recent-changes", "recent-changes-empty",
         "recent-changes-live", "referentiels-title", "results-heading", "search-count",
         "search-q", "search-q-help", "site-search-q", "socle-title", "stability", "studies",

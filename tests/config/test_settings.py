@@ -127,7 +127,11 @@ def test_manage_py_defaults_to_production_and_refuses_without_secrets():
 
 def test_the_asgi_entry_point_serves_production_settings_when_configured():
     environment = _without_settings_module()
-    environment.update(SECRET_KEY="prod-" + "k3y!" * 16, ALLOWED_HOSTS="wiki.example.org")
+    environment.update(
+        SECRET_KEY="prod-" + "k3y!" * 16,
+        ALLOWED_HOSTS="wiki.example.org",
+        PSEUDONYM_KEY="pseudo-" + "k3y!" * 16,
+    )
     code = "import config.asgi; from django.conf import settings; print(settings.DEBUG)"
     result = subprocess.run(
         [sys.executable, "-c", code],

@@ -42,7 +42,10 @@ def test_a_watcher_is_notified_and_discusses_the_page(seeded, page, live_server,
     committee = get_user_model().objects.get(username="copil")
     draft = competency.get_latest_revision_as_object()
     draft.statement = "Énoncé revu par le comité de pilotage."
+    # A member who may not read drafts hears of the change once it is published.
     draft.save_revision(user=committee)
+    assert mail.outbox == []
+    competency.get_latest_revision().publish(user=committee)
     assert [m.to for m in mail.outbox] == [[watcher.email]]
 
     page.goto("/")
