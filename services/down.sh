@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Stop the servers that services/up.sh started from this clone (found by their pidfiles).
+# Usage: services/down.sh [postgres|redis|elasticsearch ...]   (no argument: all three)
 # Idempotent: a server that is not running is reported and skipped; never fails for that.
 set -euo pipefail
 
@@ -43,6 +44,24 @@ stop_postgres() {
     fi
 }
 
-stop_pid elasticsearch "$ES_PIDFILE" 60 org.elasticsearch
-stop_pid redis "$REDIS_PIDFILE" 20 redis-server
-stop_postgres
+stop_elasticsearch() { stop_pid elasticsearch "$ES_PIDFILE" 60 org.elasticsearch; }
+stop_redis() { stop_pid redis "$REDIS_PIDFILE" 20 redis-server; }
+
+main() {
+    local svcs=("$@") s
+    ((${#svcs[@]})) || svcs=(elasticsearch redis postgres)
+    for s in "${svcs[@]}"; do
+        case $s in
+        postgres | redis | elasticsearch) ;;
+        *)
+            echo "usage: $0 [postgres|redis|elasticsearch ...]" >&2
+            exit 2
+            ;;
+        esac
+    done
+    for s in "${svcs[@]}"; do
+        "stop_$s"
+    done
+}
+
+main "$@"

@@ -10,7 +10,8 @@ CACHE_DIR="${WIKI_SERVICES_CACHE:-/var/cache/wiki-ia-sanses}"
 
 PG_PORT=5432
 REDIS_PORT=6379
-ES_PORT=9200
+# WIKI_ES_PORT runs a second node beside a shared one (to try a plugin change): its own data dir.
+ES_PORT=${WIKI_ES_PORT:-9200}
 
 PG_DIR="$STATE_DIR/postgres"
 PG_DATA="$PG_DIR/data"
@@ -27,10 +28,12 @@ REDIS_LOG="$REDIS_DIR/redis.log"
 
 ES_USER=wikies
 ES_DIR="$STATE_DIR/elasticsearch"
+((ES_PORT == 9200)) || ES_DIR="$STATE_DIR/elasticsearch-$ES_PORT"
 ES_PIDFILE="$ES_DIR/pid"
 ES_CLUSTER=wiki-ia-sanses
 ES_LOG="$ES_DIR/logs/$ES_CLUSTER.log"
 ES_POM="$SERVICES_DIR/elasticsearch/pom.xml"
+ES_PLUGIN_SRC="$SERVICES_DIR/elasticsearch/plugin"
 M2_REPO="$CACHE_DIR/m2"
 
 DATABASE_URL="postgres://wiki:wiki@127.0.0.1:$PG_PORT/wiki"
@@ -77,4 +80,20 @@ pg_bindir() {
     local d
     d=$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -type d -name bin 2>/dev/null | sort -V | tail -n1)
     [[ -n $d && -x $d/pg_ctl ]] && printf '%s\n' "$d"
+}
+
+# The Elasticsearch version pinned in the POM (services/up.sh reads this one line).
+es_version() {
+    sed -n 's:.*<es.version>\(.*\)</es.version>.*:\1:p' "$ES_POM"
+}
+
+# What the plugin is built from: its sources and the server version, hashed. The build records it
+# in the plugin's version ("1.0.0+<hash>"), which GET _nodes/plugins shows for the running node;
+# tests/search/test_analysis_plugin.py computes the same hash.
+es_plugin_hash() { # es version
+    (
+        cd "$ES_PLUGIN_SRC"
+        echo "$1"
+        find . -type f | LC_ALL=C sort | xargs sha256sum
+    ) | sha256sum | cut -c1-16
 }

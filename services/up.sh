@@ -205,6 +205,15 @@ es_french_ok() {
     [[ $out == *'"token":"incident"'* && $out == *'"token":"don'* ]]
 }
 
+# The running node's plugin was built from the sources in this clone (see es_plugin_hash).
+# A node started before the sources changed keeps its old build until it restarts.
+es_plugin_current() {
+    local out
+    out=$(es_get '/_nodes/_local/plugins?filter_path=nodes.*.plugins.name,nodes.*.plugins.version' 5 2>/dev/null) ||
+        return 1
+    [[ $out == *"\"1.0.0+$(es_plugin_hash "$(es_version)")\""* ]]
+}
+
 es_jdk_home() { # JDK used to compile the plugin and run the node: prefer Java 17, the tested one
     local j
     for j in /usr/lib/jvm/java-17-openjdk-*; do
@@ -244,12 +253,8 @@ es_install_dist() { # deadline_us
 
 # Build services/elasticsearch/plugin against this distribution; rebuilt when its sources change.
 es_install_plugin() {
-    local src="$SERVICES_DIR/elasticsearch/plugin" dst="$ES_HOME/plugins/wiki-es-extras" hash build jdk
-    hash=$( (
-        cd "$src"
-        echo "$ES_VERSION"
-        find . -type f | LC_ALL=C sort | xargs sha256sum
-    ) | sha256sum | cut -c1-16)
+    local src=$ES_PLUGIN_SRC dst="$ES_HOME/plugins/wiki-es-extras" hash build jdk
+    hash=$(es_plugin_hash "$ES_VERSION")
     [[ -f $dst/.wiki-hash && $(<"$dst/.wiki-hash") == "$hash" ]] && return 0
     jdk=$(es_jdk_home) || fail elasticsearch "" "no JDK (javac) found"
     build=$(mktemp -d "$CACHE_DIR/plugin.XXXXXX")
@@ -258,7 +263,8 @@ es_install_plugin() {
         -cp "$ES_HOME/lib/*" -d "$build/classes" >"$build/javac.log" 2>&1 ||
         fail elasticsearch "$build/javac.log" "compiling the wiki-es-extras plugin failed"
     "$jdk/bin/jar" cf "$build/wiki-es-extras/wiki-es-extras.jar" -C "$build/classes" .
-    sed "s/@ES_VERSION@/$ES_VERSION/" "$src/plugin-descriptor.properties" >"$build/wiki-es-extras/plugin-descriptor.properties"
+    sed -e "s/@ES_VERSION@/$ES_VERSION/" -e "s/@SOURCE_HASH@/$hash/" "$src/plugin-descriptor.properties" \
+        >"$build/wiki-es-extras/plugin-descriptor.properties"
     echo "$hash" >"$build/wiki-es-extras/.wiki-hash"
     chmod -R a+rX "$build/wiki-es-extras"
     rm -rf "$dst"
@@ -305,6 +311,9 @@ up_elasticsearch() {
     command -v curl >/dev/null || apt_install elasticsearch curl
     if es_get /_cluster/health 3 >/dev/null 2>&1; then
         es_french_ok || fail elasticsearch "" "port $ES_PORT answers but has no working 'french' analyzer (not our node?)"
+        es_plugin_current || echo "elasticsearch: WARNING: the running node's wiki-es-extras plugin was not built" \
+            "from these sources (they changed since it started); restart the node to rebuild it:" \
+            "bash services/down.sh elasticsearch && bash services/up.sh elasticsearch" >&2
         echo "elasticsearch: ready in $(elapsed "$t0") s (reused)"
         return 0
     fi
@@ -315,7 +324,7 @@ up_elasticsearch() {
         port_open "$ES_PORT" && fail elasticsearch "" "port $ES_PORT is taken by something that is not Elasticsearch"
         command -v javac >/dev/null || apt_install elasticsearch openjdk-17-jdk-headless
         command -v mvn >/dev/null || apt_install elasticsearch maven
-        ES_VERSION=$(sed -n 's:.*<es.version>\(.*\)</es.version>.*:\1:p' "$ES_POM")
+        ES_VERSION=$(es_version)
         [[ -n $ES_VERSION ]] || fail elasticsearch "" "no <es.version> in $ES_POM"
         ES_HOME="$CACHE_DIR/elasticsearch-$ES_VERSION"
         ensure_system_user elasticsearch "$ES_USER" /nonexistent

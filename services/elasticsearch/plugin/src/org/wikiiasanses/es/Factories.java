@@ -27,6 +27,8 @@ import org.apache.lucene.analysis.fr.FrenchMinimalStemFilter;
 import org.apache.lucene.analysis.ga.IrishLowerCaseFilter;
 import org.apache.lucene.analysis.miscellaneous.ASCIIFoldingFilter;
 import org.apache.lucene.analysis.miscellaneous.LengthFilter;
+import org.apache.lucene.analysis.miscellaneous.PatternKeywordMarkerFilter;
+import org.apache.lucene.analysis.miscellaneous.SetKeywordMarkerFilter;
 import org.apache.lucene.analysis.miscellaneous.TrimFilter;
 import org.apache.lucene.analysis.miscellaneous.TruncateTokenFilter;
 import org.apache.lucene.analysis.ngram.EdgeNGramTokenFilter;
@@ -172,13 +174,49 @@ final class Factories {
 
         Elision(IndexSettings is, Environment env, String name, Settings s) {
             super(name, s);
-            CharArraySet parsed = Analysis.parseArticles(env, s);
-            articles = parsed == null ? FrenchAnalyzer.DEFAULT_ARTICLES : parsed;
+            // As in analysis-common: a configured elision filter names its articles (the
+            // pre-configured "elision" filter, without settings, keeps the French defaults).
+            articles = Analysis.parseArticles(env, s);
+            if (articles == null) {
+                throw new IllegalArgumentException("elision filter requires [articles] or [articles_path] setting");
+            }
         }
 
         @Override
         public TokenStream create(TokenStream ts) {
             return new ElisionFilter(ts, articles);
+        }
+    }
+
+    /** Marks tokens as keywords so that the stemmers after it leave them alone. */
+    static final class KeywordMarker extends AbstractTokenFilterFactory {
+        private final CharArraySet keywords;
+        private final Pattern pattern;
+
+        KeywordMarker(IndexSettings is, Environment env, String name, Settings s) {
+            super(name, s);
+            String regex = s.get("keywords_pattern");
+            if (regex == null) {
+                CharArraySet words = Analysis.getWordSet(env, s, "keywords");
+                if (words == null) {
+                    throw new IllegalArgumentException(
+                        "keyword filter requires either `keywords`, `keywords_path`, or `keywords_pattern` to be configured"
+                    );
+                }
+                keywords = new CharArraySet(words, s.getAsBoolean("ignore_case", false));
+                pattern = null;
+            } else {
+                if (s.get("keywords") != null || s.get("keywords_path") != null) {
+                    throw new IllegalArgumentException("cannot specify both `keywords_pattern` and `keywords` or `keywords_path`");
+                }
+                keywords = null;
+                pattern = Pattern.compile(regex);
+            }
+        }
+
+        @Override
+        public TokenStream create(TokenStream ts) {
+            return pattern == null ? new SetKeywordMarkerFilter(ts, keywords) : new PatternKeywordMarkerFilter(ts, pattern);
         }
     }
 

@@ -88,7 +88,9 @@ public class WikiExtrasPlugin extends Plugin implements AnalysisPlugin, ActionPl
         m.put("asciifolding", Factories.AsciiFolding::new);
         m.put("ngram", Factories.NGramFilter::new);
         m.put("edge_ngram", Factories.EdgeNGramFilter::new);
-        m.put("elision", Factories.Elision::new);
+        // Those two need settings: the registry must not build them bare for every index.
+        m.put("elision", AnalysisPlugin.requiresAnalysisSettings(Factories.Elision::new));
+        m.put("keyword_marker", AnalysisPlugin.requiresAnalysisSettings(Factories.KeywordMarker::new));
         m.put("lowercase", Factories.LowerCase::new);
         m.put("stemmer", Factories.Stemmer::new);
         m.put("snowball", Factories.Snowball::new);
