@@ -16,6 +16,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("wiki/", include("wiki.urls")),
     path("consensus/", include("consensus.urls")),
+    path("programme/", include("wiki.urls_programme")),
     path("", include("search.urls")),
 ]
 

@@ -95,7 +95,9 @@ RESERVED_IDS = frozenset(
         "unpatrolled-heading", "watchlist-new", "watchlist-older", "watchlist-pages",
     }
 )  # fmt: skip
-RESERVED_ID_PREFIXES = ("id_", "change-", "hist-", "final-", "preview-title-")
+# The programme's pages (wiki/templates/wiki/programme/).
+RESERVED_IDS |= {"actions-filter-heading", "laureates-caption", "plan-caption"}
+RESERVED_ID_PREFIXES = ("id_", "change-", "hist-", "final-", "preview-title-", "etu-part-")
 
 
 def wikilink_targets(text: str) -> list[str]:

@@ -1,6 +1,13 @@
 from .changes import Change
 from .discussions import Message, Thread
-from .institutions import AmiCmaAction, AmiCmaProject, Institution, Profession, Specialty
+from .institutions import (
+    AmiCmaAction,
+    AmiCmaProject,
+    Institution,
+    PlanPost,
+    Profession,
+    Specialty,
+)
 from .links import PageLink
 from .pages import (
     CompetencyPage,
@@ -23,6 +30,7 @@ __all__ = [
     "WatchlistVisit",
     "AmiCmaAction",
     "AmiCmaProject",
+    "PlanPost",
     "CompetencyPage",
     "DomainPage",
     "EvaluationMethod",

@@ -97,6 +97,14 @@ class AmiCmaAction(models.Model):
         return f"Action {self.number}"
 
 
+class AmiCmaProjectQuerySet(models.QuerySet):
+    def for_display(self) -> "AmiCmaProjectQuerySet":
+        return self.select_related("lead").prefetch_related("co_leads", "actions")
+
+    def with_action(self, number: int | None) -> "AmiCmaProjectQuerySet":
+        return self if number is None else self.filter(actions__number=number)
+
+
 class AmiCmaProject(models.Model):
     """A laureate project of the AMI-CMA call (France 2030)."""
 
@@ -104,8 +112,15 @@ class AmiCmaProject(models.Model):
     lead = models.ForeignKey(
         Institution, verbose_name=_("lead institution"), on_delete=models.PROTECT
     )
+    # A project led jointly (« Université de Rennes 1 + Antilles » in the source) names the
+    # other universities here: one institution per university, never a combined one.
+    co_leads = models.ManyToManyField(
+        Institution, verbose_name=_("co-lead institutions"), blank=True, related_name="+"
+    )
     actions = models.ManyToManyField(AmiCmaAction, verbose_name=_("actions"), blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+
+    objects = AmiCmaProjectQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]
@@ -114,3 +129,41 @@ class AmiCmaProject(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def leads(self) -> list[Institution]:
+        return [self.lead, *self.co_leads.all()]
+
+
+class PlanPost(models.Model):
+    """A row of the IA_SaNSeS plan: the university posts (CCU) funded for a laureate project."""
+
+    project = models.ForeignKey(
+        AmiCmaProject,
+        verbose_name=_("AMI-CMA project"),
+        on_delete=models.CASCADE,
+        related_name="plan_posts",
+    )
+    institution = models.ForeignKey(
+        Institution, verbose_name=_("university"), on_delete=models.PROTECT, related_name="+"
+    )
+    co_institutions = models.ManyToManyField(
+        Institution, verbose_name=_("co-institutions"), blank=True, related_name="+"
+    )
+    ccu_posts = models.PositiveSmallIntegerField(_("CCU posts"), default=0)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("post of the IA_SaNSeS plan")
+        verbose_name_plural = _("posts of the IA_SaNSeS plan")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "institution"], name="plan_post_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} — {self.institution}"
+
+    @property
+    def institutions(self) -> list[Institution]:
+        return [self.institution, *self.co_institutions.all()]

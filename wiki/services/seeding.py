@@ -21,11 +21,12 @@ from wiki.models import (
     HomePage,
     Institution,
     LearningOutcome,
+    PlanPost,
     Profession,
     ReferentielPage,
     Specialty,
 )
-from wiki.services import roles
+from wiki.services import institutions, roles
 
 EVALUATION_METHODS = {
     "ecos": "ECOS",
@@ -134,14 +135,11 @@ def _professions_load(report: SeedReport) -> None:
         report.count("professions", created)
 
 
-def _university(name: str, report: SeedReport) -> Institution:
-    from django.utils.text import slugify
-
-    obj, created = Institution.objects.get_or_create(
-        slug=slugify(name)[:80], defaults={"name": name, "kind": Institution.Kind.UNIVERSITY}
-    )
-    report.count("institutions", created)
-    return obj
+def _universities(label: str, report: SeedReport) -> list[Institution]:
+    found = institutions.universities_ensure(label)
+    for _institution, created in found:
+        report.count("institutions", created)
+    return [institution for institution, _created in found]
 
 
 def _ami_cma_load(report: SeedReport) -> None:
@@ -153,14 +151,27 @@ def _ami_cma_load(report: SeedReport) -> None:
         )
         actions[action.number] = action
         report.count("ami_cma_actions", created)
+    projects = {}
     for position, item in enumerate(data["projects"], start=1):
+        lead, *co_leads = _universities(item["lead"], report)
         project, created = AmiCmaProject.objects.get_or_create(
-            name=item["name"],
-            defaults={"lead": _university(item["lead"], report), "position": position},
+            name=item["name"], defaults={"lead": lead, "position": position}
         )
         if created:
+            project.co_leads.set(co_leads)
             project.actions.set([actions[n] for n in item.get("actions", [])])
+        projects[project.name] = project
         report.count("ami_cma_projects", created)
+    for position, item in enumerate(data["ia_sanses_universities"], start=1):
+        university, *others = _universities(item["university"], report)
+        post, created = PlanPost.objects.get_or_create(
+            project=projects[item["project"]],
+            institution=university,
+            defaults={"ccu_posts": item.get("ccu_posts", 0), "position": position},
+        )
+        if created:
+            post.co_institutions.set(others)
+        report.count("plan_posts", created)
 
 
 def _home_ensure(report: SeedReport) -> HomePage:
