@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from consensus.models import Decision, Panelist, Study
+from consensus.services.report_texts import REPORT_PROTOCOL_TEXTS, REPORT_TEXTS
 from consensus.services.studies import PROTOCOL_FIELDS
 from wiki.services.roles import PANELISTS
 
@@ -98,3 +99,47 @@ class DecisionForm(AccessibleFormMixin, forms.Form):
         label=_("Decision"), choices=Decision.Choice.choices, widget=forms.RadioSelect
     )
     rationale = forms.CharField(label=_("Rationale"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class StudyReportTextsForm(AccessibleFormMixin, forms.ModelForm):
+    """The methods report's free texts; those of the protocol are read-only once it is frozen."""
+
+    class Meta:
+        model = Study
+        fields = list(REPORT_TEXTS)
+        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in REPORT_TEXTS}
+        help_texts = {
+            "aim_background": _(
+                "Why a Delphi consensus, its aim, audience and scope (ACCORD I1–I2)."
+            ),
+            "registration": _(
+                "Registry and number, or where the protocol can be read (ACCORD M1)."
+            ),
+            "eligibility_recruitment": _(
+                "Who could take part, how panelists were found and invited (ACCORD M4–M5)."
+            ),
+            "steering_committee": _(
+                "Who sat on the steering committee; what the committee and the facilitator did "
+                "(ACCORD M2–M3)."
+            ),
+            "piloting": _("How the questionnaire was tested before round 1 (ACCORD M15)."),
+            "ethics_consent": _("Ethics committee opinion, how panelists consented (ACCORD M20)."),
+            "funding_conflicts": _(
+                "Who funded the study, their role; conflicts of interest and how they were "
+                "handled (ACCORD O1–O2)."
+            ),
+            "limitations": _("What the results mean, strengths and limitations (ACCORD D1–D2)."),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.is_frozen:
+            for name in REPORT_PROTOCOL_TEXTS:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Part of the protocol, frozen when round 1 opened.")
+        self._describe()
+
+    def texts(self) -> dict[str, str]:
+        return {
+            name: self.cleaned_data[name] for name in REPORT_TEXTS if not self.fields[name].disabled
+        }

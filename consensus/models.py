@@ -87,6 +87,19 @@ class Study(models.Model):
         validators=[MinValueValidator(MIN_BALLOTS_FLOOR), MaxValueValidator(1000)],
     )
     protocol_frozen_at = models.DateTimeField(_("protocol frozen at"), null=True, blank=True)
+    # Free texts of the methods report (ACCORD, CREDES): what only people know. The first six
+    # are part of the protocol and freeze with it (REPORT_PROTOCOL_TEXTS); the last two are
+    # written as the study ends.
+    aim_background = models.TextField(_("aim and background"), blank=True)
+    registration = models.TextField(_("registration"), blank=True)
+    eligibility_recruitment = models.TextField(_("eligibility and recruitment"), blank=True)
+    steering_committee = models.TextField(
+        _("steering committee and the facilitator's role"), blank=True
+    )
+    piloting = models.TextField(_("piloting"), blank=True)
+    ethics_consent = models.TextField(_("ethics and consent"), blank=True)
+    funding_conflicts = models.TextField(_("funding and conflicts of interest"), blank=True)
+    limitations = models.TextField(_("interpretation and limitations"), blank=True)
     # Mixed into every pseudonym of the study's exports: never displayed, never exported.
     pseudonym_salt = models.CharField(max_length=64, default=pseudonym_salt_new, editable=False)
 

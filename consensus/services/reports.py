@@ -73,13 +73,68 @@ def ratings_xlsx(study: Study) -> bytes:
     )
 
 
+SOFTWARE_PACKAGES = (
+    ("wiki-ia-sanses", "wiki IA_SaNSeS"),
+    ("Django", "Django"),
+    ("numpy", "NumPy"),
+    ("scipy", "SciPy"),
+)
+
+
+def software_used() -> list[tuple[str, str]]:
+    """(name, version) of this application and the libraries its statistics run on, read from
+    the installed packages' metadata."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    rows = []
+    for package, name in SOFTWARE_PACKAGES:
+        try:
+            rows.append((name, version(package)))
+        except PackageNotFoundError:
+            rows.append((name, "?"))
+    return rows
+
+
+def rounds_flow_closed(study: Study) -> list[dict]:
+    """The participant flow of the closed rounds only (as results and exports), with the dates
+    each round opened and closed."""
+    closed = {r.number: r for r in study.rounds.closed()}
+    return [
+        {
+            **row,
+            "opened_at": closed[row["number"]].opened_at,
+            "closed_at": closed[row["number"]].closed_at,
+        }
+        for row in selectors.rounds_flow(study)
+        if row["number"] in closed
+    ]
+
+
 def methods_report_context(study: Study) -> dict:
+    from consensus.services import report_checklist
+
+    results = selectors.study_results(study)
+    checklists = report_checklist.checklists(study, results)
     return {
         "study": study,
-        "results": selectors.study_results(study),
+        "results": results,
         "composition": selectors.panel_composition(study),
-        "flow": selectors.rounds_flow(study),
+        "flow": rounds_flow_closed(study),
+        "open_round": study.rounds.open().first(),
         "items": study.items.prefetch_related("versions"),
+        "sections": [
+            {
+                "anchor": anchor,
+                "number": number,
+                "title": title,
+                "text_field": report_checklist.SECTION_TEXTS.get(anchor),
+                "has_data": anchor in report_checklist.SECTIONS_WITH_DATA,
+            }
+            for number, (anchor, title) in enumerate(report_checklist.REPORT_SECTIONS, start=1)
+        ],
+        "accord": checklists["accord"],
+        "credes": checklists["credes"],
+        "software": software_used(),
     }
 
 
@@ -89,7 +144,8 @@ def methods_report_html(study: Study, request=None) -> str:
     )
 
 
-def methods_report_pdf(study: Study, request=None) -> bytes:
+def methods_report_document(study: Study, request=None):
+    """The report laid out by WeasyPrint (pages, bookmarks), before it is written as PDF."""
     from django.contrib.staticfiles import finders
     from weasyprint import CSS, HTML
 
@@ -99,6 +155,16 @@ def methods_report_pdf(study: Study, request=None) -> bytes:
         request=request,
     )
     # The same stylesheet as the HTML report (a file: the page has no inline style, for CSP).
-    return HTML(string=html).write_pdf(
+    return HTML(string=html).render(
         stylesheets=[CSS(filename=finders.find("consensus/report.css"))]
     )
+
+
+def methods_report_pdf(study: Study, request=None) -> bytes:
+    return methods_report_document(study, request=request).write_pdf()
+
+
+def methods_report_docx(study: Study) -> bytes:
+    from consensus.services.report_docx import report_docx
+
+    return report_docx(methods_report_context(study))

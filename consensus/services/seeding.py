@@ -11,6 +11,7 @@ from django.db import transaction
 
 from consensus.models import Study
 from consensus.services.ratings import Answer, ballot_submit
+from consensus.services.report_texts import study_report_texts_update
 from consensus.services.rounds import round_close, round_open
 from consensus.services.studies import study_create
 from wiki.services.roles import PANELISTS
@@ -21,6 +22,46 @@ DEMO_FACILITATOR = "animateur.delphi"
 # Round-1 ratings: a per-item centre plus a per-panelist offset, clipped to 1-9.
 _CENTRES = (8, 7, 9, 5, 2, 8, 6, 3)
 _OFFSETS = (-1, 0, 1, 0, 1, -1, 0, 1)
+# The report's free texts of the demo study: invented, labelled as demo, naming no one.
+DEMO_REPORT_TEXTS = {
+    "aim_background": (
+        "[Démonstration] Les compétences en santé numérique et IA de l’internat de radiologie "
+        "ne sont décrites par aucun texte officiel et les données publiées sont rares : un "
+        "consensus formel d’experts et d’apprenants a été préféré à une revue seule. Objectif : "
+        "retenir les compétences du référentiel pilote, pour les enseignants et les internes, à "
+        "l’échelle nationale."
+    ),
+    "registration": (
+        "[Démonstration] Protocole déposé sur un registre fictif (DEMO-0000) ; il peut être lu "
+        "sur la page de l’étude avant le tour 1."
+    ),
+    "eligibility_recruitment": (
+        "[Démonstration] Éligibles : membres du collège, enseignants, internes et patients "
+        "partenaires ayant au moins une année d’expérience du sujet. Invitation par courriel "
+        "depuis les listes du collège, sans relance au-delà de deux messages."
+    ),
+    "steering_committee": (
+        "[Démonstration] Le comité de pilotage (quatre membres fictifs) a choisi les items, "
+        "fixé le protocole et décide de chaque item à la fin ; l’animateur ouvre et clôt les "
+        "tours, relance les non-répondants et ne note pas."
+    ),
+    "piloting": (
+        "[Démonstration] Le questionnaire a été testé par deux personnes hors panel : "
+        "compréhension des énoncés et durée (environ 15 minutes)."
+    ),
+    "ethics_consent": (
+        "[Démonstration] Étude sans patients ni données de santé ; consentement des panélistes "
+        "recueilli à l’inscription ; aucun avis de comité d’éthique requis (exemple fictif)."
+    ),
+    "funding_conflicts": (
+        "[Démonstration] Aucun financement externe ; les membres du comité déclarent leurs "
+        "liens d’intérêts, aucun n’a été jugé en rapport avec le sujet (exemple fictif)."
+    ),
+    "limitations": (
+        "[Démonstration] Panel réduit, un seul collège, tour 2 en cours : les résultats sont "
+        "provisoires et ne se généralisent pas aux autres spécialités."
+    ),
+}
 # Panelists without a login, so that round 1 holds more than the study's k (5) submitted
 # ballots and its results show: the demo accounts alone are four.
 _EXTRA_PANELISTS = (
@@ -72,6 +113,8 @@ def demo_study_load() -> Study | None:
     study = study_create(
         user=facilitator, title=DEMO_TITLE, referentiel=referentiel, panel=_demo_panel()
     )
+    # Written before round 1, as the protocol's texts must be.
+    study_report_texts_update(user=facilitator, study=study, **DEMO_REPORT_TEXTS)
     first = round_open(user=facilitator, study=study)
     items = list(first.round_items.order_by("item__position"))
     for p, panelist in enumerate(study.panelists.order_by("pk")):

@@ -54,3 +54,14 @@ def get(mapping, key):
     if mapping is None:
         return None
     return mapping.get(key)
+
+
+@register.filter
+def attr(obj, name):
+    """A model field's value by name (the methods report's free texts)."""
+    return getattr(obj, name, "")
+
+
+@register.filter
+def field_label(obj, name):
+    return obj._meta.get_field(name).verbose_name

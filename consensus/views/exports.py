@@ -83,3 +83,13 @@ def methods_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         "application/pdf",
         f"delphi-{pk}-methodes.pdf",
     )
+
+
+@login_required
+def methods_report_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    study = _study(request, pk)
+    return _download(
+        reports.methods_report_docx(study),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        f"delphi-{pk}-methodes.docx",
+    )

@@ -12,9 +12,9 @@ from django.views.decorators.http import require_POST
 
 from consensus import permissions, selectors
 from consensus.exceptions import ConsensusError
-from consensus.forms import DecisionForm, ItemRewordForm, StudyCreateForm
+from consensus.forms import DecisionForm, ItemRewordForm, StudyCreateForm, StudyReportTextsForm
 from consensus.models import Item, Round, Study
-from consensus.services import decisions, rounds, studies
+from consensus.services import decisions, report_texts, rounds, studies
 
 
 @login_required
@@ -126,6 +126,22 @@ def item_reword(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "consensus/item_reword.html", {"form": form, "item": item, "study": study}
     )
+
+
+@login_required
+def report_texts_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The methods report's free texts (ACCORD, CREDES), written by the facilitator."""
+    study = _managed_study(request, pk)
+    form = StudyReportTextsForm(request.POST or None, instance=study)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report_texts.study_report_texts_update(user=request.user, study=study, **form.texts())
+        except ConsensusError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The report's texts were saved."))
+            return redirect("consensus:report", pk=study.pk)
+    return render(request, "consensus/report/study_texts_form.html", {"form": form, "study": study})
 
 
 @login_required
