@@ -120,6 +120,43 @@ def test_the_command_writes_a_valid_package_and_refuses_what_it_cannot_export(tm
     assert no_edition.value.returncode == 2
 
 
+def test_the_pdf_holds_every_domain_and_competency_and_is_built_once(client, monkeypatch):
+    from weasyprint import HTML
+
+    from wiki.exports import pdf
+
+    response = client.get(f"/referentiels/{SOCLE}/export.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    snapshot = referentiel_snapshot_live(ReferentielPage.objects.get(slug=SOCLE))
+    html = HTML(
+        string=pdf.render_to_string("wiki/exports/referentiel_pdf.html", {"snapshot": snapshot})
+    )
+    labels = list(_bookmarks(html.render().make_bookmark_tree()))
+    for competency in snapshot.competencies:
+        assert any(competency.code in label for label in labels), competency.code
+    builds = []
+    original = pdf.referentiel_pdf
+    monkeypatch.setattr(pdf, "referentiel_pdf", lambda s: builds.append(s) or original(s))
+    again = client.get(f"/referentiels/{SOCLE}/export.pdf")
+    assert again.content == response.content
+    assert builds == []  # served from the cache, not rebuilt
+
+
+def _bookmarks(tree):
+    for label, _target, children, *_state in tree:
+        yield label
+        yield from _bookmarks(children)
+
+
+def test_the_referentiel_page_offers_its_downloads_to_the_public(client):
+    page = ReferentielPage.objects.get(slug=SOCLE)
+    body = client.get(page.url).content.decode()
+    assert f'href="/referentiels/{SOCLE}/export.pdf"' in body
+    assert f'href="/referentiels/{SOCLE}/export.json"' in body
+
+
 def test_schema_violations_are_named_with_their_path():
     package = _socle_package()
     package["CFItems"][0]["identifier"] = "pas-un-uuid"

@@ -1,5 +1,5 @@
-"""Read-only CASE 1.1 REST endpoints, as OpenSALT serves them (`/ims/case/v1p1/…`), and the
-CASE download of a référentiel. Only what the public may read: published pages, unrestricted."""
+"""Read-only CASE 1.1 REST endpoints, as OpenSALT serves them (`/ims/case/v1p1/…`). Only what
+the public may read: published pages of unrestricted référentiels."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import uuid
 from django.http import Http404, HttpRequest, HttpResponse
 
 from wiki.exports.case import case_bytes, case_package
-from wiki.snapshots import public_referentiel, public_referentiels, referentiel_snapshot_live
+from wiki.snapshots import public_referentiels, referentiel_snapshot_live
 
 
 def _packages() -> list[dict]:
@@ -53,12 +53,3 @@ def case_item(request: HttpRequest, identifier: uuid.UUID) -> HttpResponse:
 
 def case_association(request: HttpRequest, identifier: uuid.UUID) -> HttpResponse:
     return _find("CFAssociations", identifier)
-
-
-def referentiel_case_download(request: HttpRequest, slug: str) -> HttpResponse:
-    referentiel = public_referentiel(slug)
-    if referentiel is None:
-        raise Http404
-    response = _json(case_package(referentiel_snapshot_live(referentiel)))
-    response["Content-Disposition"] = f'attachment; filename="{slug}.case.json"'
-    return response
