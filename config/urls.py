@@ -17,6 +17,8 @@ urlpatterns = [
     path("wiki/", include("wiki.urls")),
     path("consensus/", include("consensus.urls")),
     path("programme/", include("wiki.urls_programme")),
+    path("referentiels/", include("wiki.urls_referentiels")),
+    path("ims/case/v1p1/", include("wiki.urls_case")),
     path("", include("search.urls")),
 ]
 

@@ -1,0 +1,37 @@
+"""A référentiel snapshot as a PDF (WeasyPrint over an HTML template and a print stylesheet)."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+
+from django.contrib.staticfiles import finders
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from weasyprint import CSS, HTML
+
+from wiki.exports.case import case_bytes, case_package
+from wiki.snapshots import ReferentielSnapshot
+
+CACHE_SECONDS = 7 * 24 * 3600
+
+
+def referentiel_pdf(snapshot: ReferentielSnapshot) -> bytes:
+    html = render_to_string("wiki/exports/referentiel_pdf.html", {"snapshot": snapshot})
+    return HTML(string=html).write_pdf(stylesheets=[CSS(filename=finders.find("css/export.css"))])
+
+
+def referentiel_pdf_cached(snapshot: ReferentielSnapshot) -> bytes:
+    """Built once per content: the key is the digest of the snapshot's CASE export, which
+    changes with any published change of the référentiel."""
+    digest = hashlib.sha256(case_bytes(case_package(snapshot))).hexdigest()
+    key = f"wiki:export:pdf:{snapshot.slug}:{digest}"
+    try:
+        data = cache.get(key)
+    except Exception:  # a cache outage rebuilds, it does not fail the download
+        data = None
+    if data is None:
+        data = referentiel_pdf(snapshot)
+        with contextlib.suppress(Exception):  # the next download rebuilds it
+            cache.set(key, data, CACHE_SECONDS)
+    return data

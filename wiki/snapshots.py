@@ -1,0 +1,122 @@
+"""A référentiel as its public reads it, frozen in plain data: what every export is built from.
+
+Today a snapshot is taken from the live pages (their published revisions, through the
+visibility rule); editions will store the same structure, so exports never need to know where
+it came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from wiki import visibility
+from wiki.models import CompetencyPage, DomainPage, ReferentielPage
+
+
+@dataclass(frozen=True)
+class CompetencySnapshot:
+    code: str
+    title: str
+    statement: str
+    rank: str
+    learning_outcomes: tuple[str, ...]
+    evaluation_methods: tuple[str, ...]
+    socle_refs: tuple[str, ...]
+    body: str
+    references: str
+    changed_at: datetime
+
+
+@dataclass(frozen=True)
+class DomainSnapshot:
+    code: str
+    title: str
+    intro: str
+    competencies: tuple[CompetencySnapshot, ...]
+    changed_at: datetime
+
+
+@dataclass(frozen=True)
+class ReferentielSnapshot:
+    slug: str
+    title: str
+    college: str
+    specialty: str
+    professions: tuple[str, ...]
+    cycle: str
+    intro: str
+    source: str
+    domains: tuple[DomainSnapshot, ...]
+    changed_at: datetime
+    language: str = "fr"
+
+    @property
+    def competencies(self) -> list[CompetencySnapshot]:
+        return [c for d in self.domains for c in d.competencies]
+
+
+def _changed(page) -> datetime:
+    return page.last_published_at or page.latest_revision_created_at or page.first_published_at
+
+
+def referentiel_snapshot_live(
+    referentiel: ReferentielPage, reader: visibility.Reader = visibility.PUBLIC
+) -> ReferentielSnapshot:
+    """The published pages of `referentiel` that `reader` may read (the public by default), in
+    the tree's order. Wagtail's page rows hold the published content; drafts stay out."""
+    domains = []
+    domain_pages = visibility.published_pages(DomainPage.objects.child_of(referentiel), reader)
+    for domain in domain_pages.order_by("path"):
+        competencies = visibility.published_pages(
+            CompetencyPage.objects.child_of(domain), reader
+        ).prefetch_related("learning_outcomes", "evaluation_methods", "socle_refs")
+        domains.append(
+            DomainSnapshot(
+                code=domain.code,
+                title=domain.title,
+                intro=domain.intro,
+                competencies=tuple(
+                    CompetencySnapshot(
+                        code=c.code,
+                        title=c.title,
+                        statement=c.statement,
+                        rank=c.rank,
+                        learning_outcomes=tuple(o.text for o in c.learning_outcomes.all()),
+                        evaluation_methods=tuple(
+                            sorted(m.name for m in c.evaluation_methods.all())
+                        ),
+                        socle_refs=tuple(sorted(s.code for s in c.socle_refs.all())),
+                        body=c.body,
+                        references=c.references,
+                        changed_at=_changed(c),
+                    )
+                    for c in competencies.order_by("path")
+                ),
+                changed_at=_changed(domain),
+            )
+        )
+    return ReferentielSnapshot(
+        slug=referentiel.slug,
+        title=referentiel.title,
+        college=referentiel.college.name,
+        specialty=referentiel.specialty.name if referentiel.specialty else "",
+        professions=tuple(sorted(p.name for p in referentiel.professions.all())),
+        cycle=referentiel.get_cycle_display(),
+        intro=referentiel.intro,
+        source=referentiel.source,
+        domains=tuple(domains),
+        changed_at=max(
+            [_changed(referentiel), *(d.changed_at for d in domains)],
+        ),
+    )
+
+
+def public_referentiels():
+    """The référentiels the public may read (live, unrestricted), by title."""
+    return visibility.published_pages(ReferentielPage.objects.all(), visibility.PUBLIC).order_by(
+        "title"
+    )
+
+
+def public_referentiel(slug: str) -> ReferentielPage | None:
+    return public_referentiels().filter(slug=slug).first()
