@@ -97,6 +97,8 @@ RESERVED_IDS = frozenset(
 )  # fmt: skip
 # The programme's pages (wiki/templates/wiki/programme/).
 RESERVED_IDS |= {"actions-filter-heading", "laureates-caption", "plan-caption"}
+# The référentiels list (wiki/templates/wiki/referentiel_list.html).
+RESERVED_IDS |= {"browse-filters-heading", "browse-results-heading"}
 RESERVED_ID_PREFIXES = ("id_", "change-", "hist-", "final-", "preview-title-", "etu-part-")
 
 

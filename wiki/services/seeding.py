@@ -232,7 +232,9 @@ def _referentiel_load(home: HomePage, data: dict, *, live: bool, report: SeedRep
             source=data.get("source", ""),
             intro=data.get("intro", ""),
         )
-        if data["slug"] == "socle-numerique-en-sante":
+        if "professions" in data:
+            referentiel.professions = list(Profession.objects.filter(slug__in=data["professions"]))
+        elif data["slug"] == "socle-numerique-en-sante":
             referentiel.professions = list(Profession.objects.filter(in_socle=True))
         _add_page(home, referentiel, live=live)
         roles.referentiel_grant_college(referentiel)
