@@ -99,6 +99,8 @@ RESERVED_IDS = frozenset(
 RESERVED_IDS |= {"actions-filter-heading", "laureates-caption", "plan-caption"}
 # The référentiels list (wiki/templates/wiki/referentiel_list.html).
 RESERVED_IDS |= {"browse-filters-heading", "browse-results-heading"}
+# The methods report (consensus/templates/consensus/study_report.html).
+RESERVED_IDS |= {"report-title"}
 RESERVED_ID_PREFIXES = ("id_", "change-", "hist-", "final-", "preview-title-", "etu-part-")
 
 

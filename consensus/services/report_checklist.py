@@ -40,6 +40,8 @@ REPORT_SECTIONS = (
 )
 # The title of the report answers ACCORD's title item.
 TITLE_ANCHOR = "title"
+# The report's <h1> id: "title" could be a heading slug of user Markdown (wiki.markdown).
+TITLE_HTML_ID = "report-title"
 # Section → the free text it shows (the others are written from the data).
 SECTION_TEXTS = {
     "background": "aim_background",
@@ -161,7 +163,9 @@ def checklist(study: Study, key: str, facts: dict[str, bool]) -> Checklist:
             ChecklistRow(
                 item=item,
                 filled=not missing,
-                section_anchor=item.report_section,
+                section_anchor=(
+                    TITLE_HTML_ID if item.report_section == TITLE_ANCHOR else item.report_section
+                ),
                 section_label=_section_label(item.report_section),
                 missing=missing,
             )
