@@ -27,6 +27,7 @@ from django.db import connections
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from consensus import permissions
 from consensus.models import (
     Ballot,
     Decision,
@@ -94,8 +95,6 @@ def round_disclosure(study: Study) -> RoundDisclosure:
 
 
 def studies_for_user(user) -> dict[str, list[Study]]:
-    from consensus import permissions
-
     staff = permissions.is_facilitator(user) or permissions.is_committee_member(user)
     managed = list(Study.objects.all()) if staff else []
     rated = (

@@ -64,7 +64,7 @@ def seeded(transactional_db):
 
 @pytest.fixture(scope="session")
 def elasticsearch():
-    from search.backends import client, elasticsearch_available
+    from search.connection import client, elasticsearch_available
 
     if not elasticsearch_available():
         pytest.fail(
@@ -82,7 +82,7 @@ def _this_runs_indices_dropped():
     yield
     if not settings.ELASTICSEARCH_URL:
         return
-    from search.backends import client
+    from search.connection import client
 
     try:
         client().indices.delete(

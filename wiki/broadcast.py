@@ -2,11 +2,15 @@
 
 Other apps subscribe through the `change_committed` signal (watchlists notify from there)."""
 
+import logging
+
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.dispatch import Signal
 
 from wiki import groups
+
+logger = logging.getLogger(__name__)
 
 # Sent after commit with `change_id`: receivers may notify watchers, index, etc.
 change_committed = Signal()
@@ -24,6 +28,4 @@ def change_saved(change_id: int, published: bool = False) -> None:
             {"type": "change.saved", "change_id": change_id, "published": published},
         )
     except Exception:  # a down channel layer must never break an edit
-        import logging
-
-        logging.getLogger(__name__).warning("recent changes broadcast failed", exc_info=True)
+        logger.warning("recent changes broadcast failed", exc_info=True)

@@ -27,6 +27,8 @@ import xml.etree.ElementTree as etree
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import wraps
+from html.parser import HTMLParser
+from urllib.parse import quote
 
 import markdown
 import nh3
@@ -148,8 +150,6 @@ class WikiLinkExtension(Extension):
 
 
 def _default_missing_url(target: str) -> str:
-    from urllib.parse import quote
-
     return f"/wiki/page-demandee/?titre={quote(target)}"
 
 
@@ -211,6 +211,56 @@ def _plain(text: str) -> Rendered:
         f"</p><pre>{html_lib.escape(_PRIVATE_USE.sub(chr(0xFFFD), text))}</pre></div>",
         complete=False,
     )
+
+
+# --- Plain text (search) --------------------------------------------------------------
+
+# Elements after which a reader sees a break: their text never runs into the next one's.
+_BLOCK_TAGS = {
+    "blockquote", "br", "dd", "div", "dl", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "hr",
+    "li", "ol", "p", "pre", "table", "td", "th", "tr", "ul",
+}  # fmt: skip
+
+
+class _TextCollector(HTMLParser):
+    """The text of rendered HTML, with a space at each block boundary; footnote back-links
+    (an arrow) are left out."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        backref = tag == "a" and "footnote-backref" in (dict(attrs).get("class") or "")
+        if self._skipping or backref:
+            self._skipping += tag == "a"
+        if tag in _BLOCK_TAGS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._skipping and tag == "a":
+            self._skipping -= 1
+        if tag in _BLOCK_TAGS:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipping:
+            self.parts.append(data)
+
+
+def plain_text(text: str) -> str:
+    """Wiki Markdown as the words a reader sees: the renderer's output without its tags, so
+    markup, links and wikilinks (their label) read exactly as on the page."""
+    if not text:
+        return ""
+    rendered = render_result(text)
+    if not rendered.complete:
+        return " ".join(text.split())
+    collector = _TextCollector()
+    collector.feed(rendered.html)
+    collector.close()
+    return " ".join("".join(collector.parts).split())
 
 
 # --- Bounded work ------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from consensus import permissions
 from consensus.exceptions import InvalidProtocol, ProtocolFrozen, RewordNotAllowed
 from consensus.models import Item, ItemVersion, Panelist, Study
 from consensus.rules import ConsensusRule, Scale
+from wiki.models import CompetencyPage
 
 PROTOCOL_FIELDS = (
     "scale_min",
@@ -61,8 +62,6 @@ def _protocol_check(study: Study) -> None:
 
 def items_from_referentiel(referentiel) -> list[ItemSpec]:
     """One item per competency page of the référentiel, tied to the page's latest revision."""
-    from wiki.models import CompetencyPage
-
     pages = CompetencyPage.objects.descendant_of(referentiel).order_by("path")
     specs = []
     for page in pages.select_related("latest_revision"):

@@ -18,7 +18,7 @@ from django.conf import settings
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 
-from search import backends
+from search import connection
 from search.indexing import index_drop_all, index_rebuild
 from search.models import PendingIndexing
 from tests.search.helpers import indexed, publish, refresh
@@ -96,14 +96,14 @@ def admin_index():
 @pytest.fixture
 def fresh_index(seeded, elasticsearch, settings):
     settings.SEARCH_RETRY_AFTER = 1
-    backends.breaker.reset()
+    connection.breaker.reset()
     index_rebuild()
     wagtail_index = admin_index()
     wagtail_index.reset()
     wagtail_index.add_model(CompetencyPage)
     wagtail_index.add_items(CompetencyPage, list(CompetencyPage.objects.all()))
     yield
-    backends.breaker.reset()
+    connection.breaker.reset()
     index_drop_all()
 
 

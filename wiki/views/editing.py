@@ -6,11 +6,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
 from wiki import markdown
+from wiki.diff import word_diff
 from wiki.exceptions import EditConflict, PageLocked
 from wiki.forms import MAX_TEXT_LENGTH, edit_form_class, initial_from_page
 from wiki.permissions import can_edit_page, can_edit_some_page
@@ -102,7 +104,7 @@ def _conflict_context(error: EditConflict, form, page) -> dict:
                 "theirs": their_value,
                 "mine": my_value,
                 "changed": their_value != my_value,
-                "diff": _word_diff(their_value, my_value),
+                "diff": word_diff(their_value, my_value),
             }
         )
     return {"revision": error.latest_revision, "fields": fields, "message": error.message}
@@ -116,15 +118,7 @@ def _as_text(value) -> str:
     return str(value)
 
 
-def _word_diff(before: str, after: str) -> list[tuple[str, str]]:
-    from wiki.diff import word_diff
-
-    return word_diff(before, after)
-
-
 def _read_url(page: Page) -> str:
-    from django.urls import reverse
-
     return page.url if page.live else reverse("wiki:draft", args=[page.pk])
 
 
