@@ -4,6 +4,9 @@ Rendering never raises on malformed input, and nh3 sanitises the result on an al
 whatever an editor types cannot inject script. Wikilinks are resolved in one batch query by
 the caller-supplied resolver, so a page with 50 links costs one lookup, not 50.
 
+Pure: no Django. The notice shown when a text falls back to plain text is passed in by the
+caller (wiki.rendering translates it).
+
 Rendering takes bounded time, whatever the input (Python-Markdown is quadratic on some: an
 opener such as `[` scans to the end of its paragraph for its closer, once per opener):
 
@@ -32,7 +35,6 @@ from urllib.parse import quote
 
 import markdown
 import nh3
-from django.utils.translation import gettext as _
 from markdown.extensions import Extension
 from markdown.extensions.toc import slugify as toc_slugify
 from markdown.inlinepatterns import InlineProcessor
@@ -98,6 +100,8 @@ RESERVED_IDS = frozenset(
     }
 )  # fmt: skip
 RESERVED_ID_PREFIXES = ("id_", "change-", "hist-", "final-", "preview-title-")
+# Shown above a text that was too long or too slow to format (callers pass it translated).
+PLAIN_NOTICE = "This text could not be formatted in time: it is shown as typed."
 
 
 def wikilink_targets(text: str) -> list[str]:
@@ -163,9 +167,10 @@ def render(
     text: str,
     resolver: Resolver | None = None,
     missing_url: Callable[[str], str] = _default_missing_url,
+    notice: str = PLAIN_NOTICE,
 ) -> str:
     """Render wiki Markdown to sanitised HTML. Never raises on user input."""
-    return render_result(text, resolver, missing_url).html
+    return render_result(text, resolver, missing_url, notice=notice).html
 
 
 def render_result(
@@ -173,11 +178,12 @@ def render_result(
     resolver: Resolver | None = None,
     missing_url: Callable[[str], str] = _default_missing_url,
     time_limit: float = TIME_LIMIT,
+    notice: str = PLAIN_NOTICE,
 ) -> Rendered:
     """Render wiki Markdown within `time_limit` seconds of parsing, else escaped plain text."""
     text = text or ""
     if len(text) > MAX_RENDER_LENGTH:
-        return _plain(text)
+        return _plain(text, notice)
     deadline = time.perf_counter() + time_limit
     text = neutralise(text)
     targets = wikilink_targets(_restore_text(text))
@@ -198,14 +204,13 @@ def render_result(
     try:
         html = md.convert(text)
     except _TooSlow:
-        return _plain(_restore_text(text))
+        return _plain(_restore_text(text), notice)
     except Exception:  # pragma: no cover - Markdown is lenient; this is a last resort
-        return _plain(_restore_text(text))
+        return _plain(_restore_text(text), notice)
     return Rendered(sanitise(_restore_html(html)), complete=True)
 
 
-def _plain(text: str) -> Rendered:
-    notice = _("This text could not be formatted in time: it is shown as typed.")
+def _plain(text: str, notice: str) -> Rendered:
     return Rendered(
         f'<div class="markdown-plain"><p class="markdown-plain__notice">{html_lib.escape(notice)}'
         f"</p><pre>{html_lib.escape(_PRIVATE_USE.sub(chr(0xFFFD), text))}</pre></div>",
