@@ -1,24 +1,19 @@
-"""Side effects of a saved change, run after the transaction commits: live updates over Channels.
-
-Other apps subscribe through the `change_committed` signal (watchlists notify from there)."""
+"""Live updates over Channels, sent after the transaction commits. Broadcast only: business
+reactions to a change (notifications) subscribe to `wiki.signals.change_committed`."""
 
 import logging
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.dispatch import Signal
 
 from wiki import groups
 
 logger = logging.getLogger(__name__)
 
-# Sent after commit with `change_id`: receivers may notify watchers, index, etc.
-change_committed = Signal()
-
 
 def change_saved(change_id: int, published: bool = False) -> None:
-    """`published`: an earlier change was just published (see services.changes)."""
-    change_committed.send(sender=None, change_id=change_id)
+    """Tell the « Modifications récentes » pages. `published`: an earlier change was just
+    published (see services.changes)."""
     layer = get_channel_layer()
     if layer is None:
         return
