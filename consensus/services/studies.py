@@ -9,8 +9,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from wagtail.log_actions import log
 
-from consensus import permissions
+from consensus import audit, permissions
 from consensus.exceptions import InvalidProtocol, ProtocolFrozen, RewordNotAllowed
 from consensus.models import Item, ItemVersion, Panelist, Study
 from consensus.rules import ConsensusRule, Scale
@@ -111,6 +112,7 @@ def study_create(
         )
     for panel_user, category in panel:
         Panelist.objects.create(study=study, user=panel_user, category=category)
+    log(instance=study, action=audit.STUDY_CREATE, user=user, title=study.title)
     return study
 
 
