@@ -1,15 +1,10 @@
 """Shared fixtures. Tests use the real services started by `make services`; a missing service
 is a failure with a clear message, never a skip."""
 
-import os
 import threading
 
 import pytest
 from django.conf import settings
-
-# Playwright's sync API runs an event loop in the test thread; Django's async-safety guard would
-# otherwise refuse every ORM call made from a browser test.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
