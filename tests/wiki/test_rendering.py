@@ -39,4 +39,3 @@ def test_a_cached_rendering_follows_its_link_targets():
     assert "wikilink--missing" in rendering.render_markdown(text)
     page.get_latest_revision().publish()
     assert 'class="wikilink"' in rendering.render_markdown(text)
-
