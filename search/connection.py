@@ -57,6 +57,11 @@ class Breaker:
         self._open_until = 0.0
         self._tripped = False
 
+    @property
+    def tripped(self) -> bool:
+        """A failure was seen and no success has ended the outage yet."""
+        return self._tripped
+
     def allow(self) -> bool:
         return time.monotonic() >= self._open_until
 
