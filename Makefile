@@ -49,6 +49,7 @@ node_modules/axe-core/axe.min.js: package.json
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .

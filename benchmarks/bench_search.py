@@ -277,7 +277,7 @@ def measure_publish_latency(port: int) -> list[float]:
 
 
 def request_cache_stats() -> tuple[int, int]:
-    from search.backends import client
+    from search.connection import client
     from search.indexing import alias_name
 
     stats = client().indices.stats(index=alias_name(), metric="request_cache")
@@ -390,7 +390,7 @@ def main() -> int:
     django.setup()
     from django.core.management import call_command
 
-    from search.backends import client, elasticsearch_available
+    from search.connection import client, elasticsearch_available
     from search.indexing import index_drop_all, index_rebuild
     from wiki.services.seeding import initial_data_load
 

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
+from search.connection import elasticsearch_available
+
 OK, DOWN, DISABLED = "ok", "down", "disabled"
 
 
@@ -54,8 +56,6 @@ def channel_layer_state() -> str:
 def search_state() -> str:
     if not settings.ELASTICSEARCH_URL:
         return "disabled"
-    from search.backends import elasticsearch_available
-
     return "ok" if elasticsearch_available() else "down"
 
 

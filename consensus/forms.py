@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from consensus.models import Decision, Panelist, Study
 from consensus.services.report_texts import REPORT_PROTOCOL_TEXTS, REPORT_TEXTS
 from consensus.services.studies import PROTOCOL_FIELDS
-from wiki.services.roles import PANELISTS
+from wiki.models import ReferentielPage
+from wiki.roles import PANELISTS
 
 PANEL_PREFIX = "panel_"
 
@@ -56,8 +57,6 @@ class StudyCreateForm(AccessibleFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        from wiki.models import ReferentielPage
-
         self.fields["referentiel"].queryset = ReferentielPage.objects.order_by("title")
         choices = [("", _("Not invited")), *Panelist.Category.choices]
         users = get_user_model().objects.filter(groups__name=PANELISTS).order_by("last_name")

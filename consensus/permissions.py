@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from wiki.services.roles import FACILITATORS, PANELISTS, STEERING_COMMITTEE
+from wiki.roles import FACILITATORS, PANELISTS, STEERING_COMMITTEE
 
 if TYPE_CHECKING:
     from consensus.models import Panelist, Round, Study

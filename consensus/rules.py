@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -227,3 +228,35 @@ def rand_ucla_count_rule(scores: np.ndarray) -> bool | None:
     return rand_ucla_count_rule_many(
         [scores.size], [np.count_nonzero(scores <= 3)], [np.count_nonzero(scores >= 7)]
     )[0]
+
+
+def stop_reasons(
+    *,
+    last_round: int,
+    max_rounds: int,
+    classifications: Sequence[str],
+    net_changes: Sequence[float],
+    stop_when_all_classified: bool,
+    stability_max_net_change: float | None,
+) -> list[str]:
+    """The protocol's stop criteria that the last closed round meets (codes), from that round's
+    item classifications and net changes (Scheibe) since the round before:
+
+    - "all_classified": every item reached consensus to keep or to drop (when the protocol
+      stops on it);
+    - "stable": no item's net change exceeds the protocol's limit;
+    - "max_rounds": the last round allowed was held.
+    """
+    reasons = []
+    if (
+        stop_when_all_classified
+        and classifications
+        and all(c in (CONSENSUS_AGREE, CONSENSUS_DISAGREE) for c in classifications)
+    ):
+        reasons.append("all_classified")
+    limit = stability_max_net_change
+    if limit is not None and net_changes and max(net_changes) <= limit + 1e-9:
+        reasons.append("stable")
+    if last_round >= max_rounds:
+        reasons.append("max_rounds")
+    return reasons

@@ -27,6 +27,7 @@ from django.db import connections
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from consensus import permissions
 from consensus.models import (
     Ballot,
     Decision,
@@ -37,7 +38,7 @@ from consensus.models import (
     RoundItem,
     Study,
 )
-from consensus.rules import CONSENSUS_AGREE, CONSENSUS_DISAGREE
+from consensus.rules import stop_reasons
 from consensus.stats import ConsensusReport, ItemStability, ItemStats, Ratings, compute_all
 
 PSEUDONYM_BITS = 80
@@ -94,8 +95,6 @@ def round_disclosure(study: Study) -> RoundDisclosure:
 
 
 def studies_for_user(user) -> dict[str, list[Study]]:
-    from consensus import permissions
-
     staff = permissions.is_facilitator(user) or permissions.is_committee_member(user)
     managed = list(Study.objects.all()) if staff else []
     rated = (
@@ -250,30 +249,23 @@ def _histograms(ratings: Ratings, study: Study) -> dict[tuple[str, int], list]:
 
 
 def _stop_reasons(study: Study, report: ConsensusReport, round_numbers: list[int]) -> list[str]:
-    """Which of the protocol's stop criteria the last closed round meets (codes)."""
+    """Which of the protocol's stop criteria the last closed round meets (rules.stop_reasons)."""
     closed = list(study.rounds.closed().order_by("number").values_list("number", flat=True))
     if not closed:
         return []
     last = closed[-1]
-    reasons = []
-    final = [row.stats for row in report.items if row.round == last]
-    if (
-        study.stop_when_all_classified
-        and final
-        and all(s.classification in (CONSENSUS_AGREE, CONSENSUS_DISAGREE) for s in final)
-    ):
-        reasons.append("all_classified")
-    changes = [
-        row.stability.net_change
-        for row in report.stability
-        if row.to_round == last and row.stability.net_change is not None
-    ]
-    limit = study.stability_max_net_change
-    if limit is not None and changes and max(changes) <= limit + 1e-9:
-        reasons.append("stable")
-    if last >= study.max_rounds:
-        reasons.append("max_rounds")
-    return reasons
+    return stop_reasons(
+        last_round=last,
+        max_rounds=study.max_rounds,
+        classifications=[row.stats.classification for row in report.items if row.round == last],
+        net_changes=[
+            row.stability.net_change
+            for row in report.stability
+            if row.to_round == last and row.stability.net_change is not None
+        ],
+        stop_when_all_classified=study.stop_when_all_classified,
+        stability_max_net_change=study.stability_max_net_change,
+    )
 
 
 # --- participation ---------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""A link from the Wagtail admin to the Delphi pages, for those who run or judge studies."""
+"""A link from the Wagtail admin to the Delphi pages, for those who run or judge studies, and
+the labels of the audited Delphi steps (consensus.audit) in the admin's history."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +7,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from consensus import permissions
+from consensus.audit import LOG_ACTIONS
 
 
 class ConsensusMenuItem(MenuItem):
@@ -23,3 +25,9 @@ def register_consensus_menu_item() -> MenuItem:
     return ConsensusMenuItem(
         _("Delphi consensus"), reverse("consensus:home"), icon_name="list-ul", order=900
     )
+
+
+@hooks.register("register_log_actions")
+def register_consensus_log_actions(actions) -> None:
+    for action, (label, message) in LOG_ACTIONS.items():
+        actions.register_action(action, label, message)

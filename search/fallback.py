@@ -1,15 +1,14 @@
 """Search in the database, for when Elasticsearch is not configured (the demo) or down.
 
 PostgreSQL: full-text search with the French configuration over unaccented text, ranked by
-ts_rank. SQLite (the demo): the visible pages are few, so they are matched in Python with a
-light French stemmer. Both enforce the same visibility as the index and compute the same
-facets; discussions and Delphi items are searched in Elasticsearch only.
+ts_rank. SQLite (the demo): the visible pages are few, so they are matched in Python with
+the French Snowball stemmer (search.text). Both enforce the same visibility as the index and
+compute the same facets; discussions and Delphi items are searched in Elasticsearch only.
 """
 
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
@@ -21,7 +20,6 @@ from django.utils.html import escape
 from django.utils.text import Truncator
 from wagtail.models import GroupPagePermission, PageViewRestriction
 
-from search.queries import folded
 from search.results import (
     FACET_FIELDS,
     Facet,
@@ -32,27 +30,13 @@ from search.results import (
     Suggestion,
     facet_value_label,
 )
-from search.sources import PageContext, plain_text
+from search.sources import PageContext
+from search.text import WORD, folded, plain_text, stem, terms
 from search.visibility import Visibility, draft_url
 from wiki.models import CompetencyPage, DomainPage, ReferentielPage
 
 MAX_MATCHES = 1000  # per page type: beyond that, ranking in Python is not worth it
 SNIPPET_LENGTH = 180
-_WORD = re.compile(r"\w+", re.UNICODE)
-_SUFFIXES = ("ements", "ement", "ations", "ation", "ites", "ite", "ees", "ee", "es", "s", "x", "e")
-
-
-def stem(word: str) -> str:
-    """A light French stemmer: folded, plural and common endings off ("données" → "donn")."""
-    word = folded(word)
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
-
-
-def _terms(text: str) -> list[str]:
-    return [stem(w) for w in _WORD.findall(text) if len(w) > 1]
 
 
 class Unaccent(Func):
@@ -168,8 +152,8 @@ def _rows_postgresql(text: str, visibility: Visibility) -> list[_Row]:
 
 
 def rows_python(text: str, visibility: Visibility) -> list[_Row]:
-    terms = _terms(text)
-    if not terms:
+    wanted = terms(text)
+    if not wanted:
         return []
     code = text.strip().upper()
     rows = []
@@ -187,10 +171,10 @@ def rows_python(text: str, visibility: Visibility) -> list[_Row]:
                 (1.0, values.get("body", "")),
             )
             score = 0.0
-            for term in terms:
+            for term in wanted:
                 best = 0.0
                 for weight, content in weighted:
-                    for word in _terms(content):
+                    for word in terms(content):
                         if word == term or (len(term) >= 5 and word.startswith(term)):
                             best = max(best, weight)
                             break
@@ -273,12 +257,12 @@ def highlight(text: str, query: str, length: int = SNIPPET_LENGTH) -> str:
     text = plain_text(text)
     if not text:
         return ""
-    terms = set(_terms(query))
-    words = list(_WORD.finditer(text))
+    wanted = set(terms(query))
+    words = list(WORD.finditer(text))
     hits = [
         m
         for m in words
-        if any(stem(m.group()) == t or stem(m.group()).startswith(t) for t in terms if t)
+        if any(stem(m.group()) == t or stem(m.group()).startswith(t) for t in wanted if t)
     ]
     start = max(0, hits[0].start() - length // 3) if hits else 0
     excerpt = text[start : start + length]
@@ -287,8 +271,8 @@ def highlight(text: str, query: str, length: int = SNIPPET_LENGTH) -> str:
     if start + length < len(text):
         excerpt = excerpt.rsplit(" ", 1)[0] + "…"
     out, last = [], 0
-    for m in _WORD.finditer(excerpt):
-        if any(stem(m.group()) == t or stem(m.group()).startswith(t) for t in terms if t):
+    for m in WORD.finditer(excerpt):
+        if any(stem(m.group()) == t or stem(m.group()).startswith(t) for t in wanted if t):
             out.append(escape(excerpt[last : m.start()]))
             out.append(f"<mark>{escape(m.group())}</mark>")
             last = m.end()
@@ -303,9 +287,9 @@ def _suggestion(text: str, visibility: Visibility) -> str:
         for title in _visible(model.objects.all(), visibility).values_list("title", flat=True)[
             :MAX_MATCHES
         ]:
-            vocabulary.update(folded(w) for w in _WORD.findall(title) if len(w) > 2)
+            vocabulary.update(folded(w) for w in WORD.findall(title) if len(w) > 2)
     words, changed = [], False
-    for word in _WORD.findall(text):
+    for word in WORD.findall(text):
         key = folded(word)
         if key in vocabulary or len(key) <= 2:
             words.append(word)

@@ -15,6 +15,7 @@ the order in which rebuild batches and live changes reach the node.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
@@ -23,14 +24,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
+from django.apps import apps
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 from elasticsearch import helpers
 from elasticsearch.dsl import Index
+from modelsearch.index import get_indexed_instance
+from wagtail.models import Page
+from wagtail.search.backends import get_search_backend
 
-from search.backends import UNREACHABLE, breaker, client
+from search.connection import UNREACHABLE, alias_name, breaker, building_alias_name, client
 from search.documents import DOCUMENT_CLASSES
 from search.models import PendingIndexing
 from search.sources import BATCH_SIZE, SOURCES, Documents
@@ -46,15 +51,6 @@ SYNC_LIMIT = 500  # objects: a larger subtree is reindexed in a background threa
 # Rows older than this were left by a flush that failed for another reason than an outage
 # (a rejected document, a crash between commit and flush): retried, at most once per period.
 LEFTOVER_SECONDS = 60.0
-
-
-def alias_name() -> str:
-    return f"{settings.SEARCH_INDEX_PREFIX}-pages"
-
-
-def building_alias_name() -> str:
-    # Deliberately outside the `p-pages-*` pattern: it is an alias, never an index.
-    return f"{settings.SEARCH_INDEX_PREFIX}-building-pages"
 
 
 def now_version() -> int:
@@ -237,8 +233,6 @@ def _leftovers_due() -> bool:
 
 
 def _tree_size(key: str) -> int:
-    from wagtail.models import Page
-
     root = Page.objects.filter(pk=int(key.partition(":")[2] or 0)).only("path").first()
     return Page.objects.filter(path__startswith=root.path).count() if root else 0
 
@@ -270,10 +264,6 @@ def admin_key(instance) -> str:
 def _admin_index_write(keys: Iterable[str]) -> None:
     """Bring Wagtail's admin index up to date for these objects: index those that exist and
     are indexable, delete the others. Same node, same breaker as ours (the caller's)."""
-    from django.apps import apps
-    from modelsearch.index import get_indexed_instance
-    from wagtail.search.backends import get_search_backend
-
     backend = get_search_backend()
     if not hasattr(backend, "es"):  # Wagtail's database backend: it keeps itself up to date
         return
@@ -356,11 +346,8 @@ def _warn_no_index() -> None:
 def pending_flush_in_background(keys: list[str] | None = None) -> None:
     """Index what was queued (all of it, or `keys`) without making the current request wait:
     after an outage, or for a large subtree."""
-    import threading
 
     def run() -> None:
-        from django.db import connection
-
         try:
             count = pending_flush(keys)
             if count:

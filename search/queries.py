@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from django.utils.html import escape
 from django.utils.text import Truncator
@@ -11,9 +10,8 @@ from elasticsearch import ApiError
 from elasticsearch.dsl import FacetedSearch, Q, Search, TermsFacet
 from elasticsearch.dsl.query import Query
 
-from search.backends import client
+from search.connection import alias_name, client
 from search.documents import HIGHLIGHT_FIELDS, SEARCH_FIELDS
-from search.indexing import alias_name
 from search.results import (
     FACET_FIELDS,
     Facet,
@@ -24,6 +22,7 @@ from search.results import (
     Suggestion,
     facet_value_label,
 )
+from search.text import folded
 from search.visibility import Visibility, draft_url
 
 PAGE_TYPES = {"referentiel", "domain", "competency"}
@@ -51,11 +50,6 @@ RESPONSE_FIELDS = [
     "responses.aggregations.*.*.buckets.key",
     "responses.aggregations.*.*.buckets.doc_count",
 ]
-
-
-def folded(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
 
 def visibility_filter(visibility: Visibility) -> Query | None:

@@ -8,7 +8,6 @@ a fixed number of queries, whatever the batch size.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -26,28 +25,11 @@ from search.documents import (
     ReferentielDocument,
     SearchDocument,
 )
+from search.text import plain_text
 from wiki.models import CompetencyPage, DomainPage, ReferentielPage
 
 BATCH_SIZE = 500
 Documents = dict[str, SearchDocument | None]
-
-# ---------------------------------------------------------------- Markdown → plain text
-
-_WIKILINK = re.compile(r"\[\[([^\[\]|\n]+)(?:\|([^\[\]\n]+))?\]\]")
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_MARKUP = re.compile(r"[*_`#>|~]+|^\s*[-+]\s+|^\s*\d+\.\s+|<[^>]+>", re.MULTILINE)
-_SPACES = re.compile(r"\s+")
-
-
-def plain_text(markdown: str) -> str:
-    """Markdown as the words a reader sees: no markup, links reduced to their label."""
-    if not markdown:
-        return ""
-    text = _WIKILINK.sub(lambda m: m.group(2) or m.group(1), markdown)
-    text = _LINK.sub(r"\1", text)
-    text = _MARKUP.sub(" ", text)
-    return _SPACES.sub(" ", text).strip()
-
 
 # ---------------------------------------------------------------- page context
 
@@ -412,8 +394,3 @@ SOURCES: dict[str, Source] = {
         Source("delphi_item", delphi_item_documents, delphi_item_ids_all, delphi_item_ids_in_tree),
     )
 }
-
-
-def source_register(source: Source) -> None:
-    """For apps that bring a new kind of searchable object (call it from AppConfig.ready)."""
-    SOURCES[source.name] = source

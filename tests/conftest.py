@@ -1,15 +1,10 @@
 """Shared fixtures. Tests use the real services started by `make services`; a missing service
 is a failure with a clear message, never a skip."""
 
-import os
 import threading
 
 import pytest
 from django.conf import settings
-
-# Playwright's sync API runs an event loop in the test thread; Django's async-safety guard would
-# otherwise refuse every ORM call made from a browser test.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
@@ -64,7 +59,7 @@ def seeded(transactional_db):
 
 @pytest.fixture(scope="session")
 def elasticsearch():
-    from search.backends import client, elasticsearch_available
+    from search.connection import client, elasticsearch_available
 
     if not elasticsearch_available():
         pytest.fail(
@@ -82,7 +77,7 @@ def _this_runs_indices_dropped():
     yield
     if not settings.ELASTICSEARCH_URL:
         return
-    from search.backends import client
+    from search.connection import client
 
     try:
         client().indices.delete(

@@ -1,20 +1,19 @@
-"""Side effects of a saved change, run after the transaction commits: live updates over Channels.
+"""Live updates over Channels, sent after the transaction commits. Broadcast only: business
+reactions to a change (notifications) subscribe to `wiki.signals.change_committed`."""
 
-Other apps subscribe through the `change_committed` signal (watchlists notify from there)."""
+import logging
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.dispatch import Signal
 
 from wiki import groups
 
-# Sent after commit with `change_id`: receivers may notify watchers, index, etc.
-change_committed = Signal()
+logger = logging.getLogger(__name__)
 
 
 def change_saved(change_id: int, published: bool = False) -> None:
-    """`published`: an earlier change was just published (see services.changes)."""
-    change_committed.send(sender=None, change_id=change_id)
+    """Tell the « Modifications récentes » pages. `published`: an earlier change was just
+    published (see services.changes)."""
     layer = get_channel_layer()
     if layer is None:
         return
@@ -24,6 +23,4 @@ def change_saved(change_id: int, published: bool = False) -> None:
             {"type": "change.saved", "change_id": change_id, "published": published},
         )
     except Exception:  # a down channel layer must never break an edit
-        import logging
-
-        logging.getLogger(__name__).warning("recent changes broadcast failed", exc_info=True)
+        logger.warning("recent changes broadcast failed", exc_info=True)

@@ -1,7 +1,13 @@
 """Who has a page open for editing, live. The consumer only routes messages."""
 
+from urllib.parse import parse_qs
+
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.template.loader import render_to_string
+from django.utils import translation
 
 from wiki import groups
 from wiki.filters import RecentChangesFilterForm
@@ -74,11 +80,6 @@ class RecentChangesConsumer(AsyncJsonWebsocketConsumer):
     the page's filters (query string on connect) arrives as the row's HTML, rendered here."""
 
     async def connect(self) -> None:
-        from urllib.parse import parse_qs
-
-        from django.conf import settings
-        from django.contrib.auth.models import AnonymousUser
-
         self.user = self.scope.get("user") or AnonymousUser()
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
         self.query = {key: values[-1] for key, values in query.items()}
@@ -111,9 +112,6 @@ class RecentChangesConsumer(AsyncJsonWebsocketConsumer):
         return reader, RecentChangesFilterForm(data or None, reader=reader).filters()
 
     def _row_html(self, change_id: int, published_again: bool = False) -> str:
-        from django.template.loader import render_to_string
-        from django.utils import translation
-
         change = (
             recent_changes(reader=self.reader, filters=self.filters).filter(pk=change_id).first()
         )

@@ -4,6 +4,9 @@ Rendering never raises on malformed input, and nh3 sanitises the result on an al
 whatever an editor types cannot inject script. Wikilinks are resolved in one batch query by
 the caller-supplied resolver, so a page with 50 links costs one lookup, not 50.
 
+Pure: no Django. The notice shown when a text falls back to plain text is passed in by the
+caller (wiki.rendering translates it).
+
 Rendering takes bounded time, whatever the input (Python-Markdown is quadratic on some: an
 opener such as `[` scans to the end of its paragraph for its closer, once per opener):
 
@@ -27,10 +30,11 @@ import xml.etree.ElementTree as etree
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import wraps
+from html.parser import HTMLParser
+from urllib.parse import quote
 
 import markdown
 import nh3
-from django.utils.translation import gettext as _
 from markdown.extensions import Extension
 from markdown.extensions.toc import slugify as toc_slugify
 from markdown.inlinepatterns import InlineProcessor
@@ -102,6 +106,8 @@ RESERVED_IDS |= {"browse-filters-heading", "browse-results-heading"}
 # The methods report (consensus/templates/consensus/study_report.html).
 RESERVED_IDS |= {"report-title"}
 RESERVED_ID_PREFIXES = ("id_", "change-", "hist-", "final-", "preview-title-", "etu-part-")
+# Shown above a text that was too long or too slow to format (callers pass it translated).
+PLAIN_NOTICE = "This text could not be formatted in time: it is shown as typed."
 
 
 def wikilink_targets(text: str) -> list[str]:
@@ -154,8 +160,6 @@ class WikiLinkExtension(Extension):
 
 
 def _default_missing_url(target: str) -> str:
-    from urllib.parse import quote
-
     return f"/wiki/page-demandee/?titre={quote(target)}"
 
 
@@ -169,9 +173,10 @@ def render(
     text: str,
     resolver: Resolver | None = None,
     missing_url: Callable[[str], str] = _default_missing_url,
+    notice: str = PLAIN_NOTICE,
 ) -> str:
     """Render wiki Markdown to sanitised HTML. Never raises on user input."""
-    return render_result(text, resolver, missing_url).html
+    return render_result(text, resolver, missing_url, notice=notice).html
 
 
 def render_result(
@@ -179,11 +184,12 @@ def render_result(
     resolver: Resolver | None = None,
     missing_url: Callable[[str], str] = _default_missing_url,
     time_limit: float = TIME_LIMIT,
+    notice: str = PLAIN_NOTICE,
 ) -> Rendered:
     """Render wiki Markdown within `time_limit` seconds of parsing, else escaped plain text."""
     text = text or ""
     if len(text) > MAX_RENDER_LENGTH:
-        return _plain(text)
+        return _plain(text, notice)
     deadline = time.perf_counter() + time_limit
     text = neutralise(text)
     targets = wikilink_targets(_restore_text(text))
@@ -204,19 +210,68 @@ def render_result(
     try:
         html = md.convert(text)
     except _TooSlow:
-        return _plain(_restore_text(text))
+        return _plain(_restore_text(text), notice)
     except Exception:  # pragma: no cover - Markdown is lenient; this is a last resort
-        return _plain(_restore_text(text))
+        return _plain(_restore_text(text), notice)
     return Rendered(sanitise(_restore_html(html)), complete=True)
 
 
-def _plain(text: str) -> Rendered:
-    notice = _("This text could not be formatted in time: it is shown as typed.")
+def _plain(text: str, notice: str) -> Rendered:
     return Rendered(
         f'<div class="markdown-plain"><p class="markdown-plain__notice">{html_lib.escape(notice)}'
         f"</p><pre>{html_lib.escape(_PRIVATE_USE.sub(chr(0xFFFD), text))}</pre></div>",
         complete=False,
     )
+
+
+# --- Plain text (search) --------------------------------------------------------------
+
+# Elements after which a reader sees a break: their text never runs into the next one's.
+_BLOCK_TAGS = {
+    "blockquote", "br", "dd", "div", "dl", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "hr",
+    "li", "ol", "p", "pre", "table", "td", "th", "tr", "ul",
+}  # fmt: skip
+
+
+class _TextCollector(HTMLParser):
+    """The text of rendered HTML, with a space at each block boundary; footnote back-links
+    (an arrow) are left out."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        backref = tag == "a" and "footnote-backref" in (dict(attrs).get("class") or "")
+        if self._skipping or backref:
+            self._skipping += tag == "a"
+        if tag in _BLOCK_TAGS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._skipping and tag == "a":
+            self._skipping -= 1
+        if tag in _BLOCK_TAGS:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipping:
+            self.parts.append(data)
+
+
+def plain_text(text: str) -> str:
+    """Wiki Markdown as the words a reader sees: the renderer's output without its tags, so
+    markup, links and wikilinks (their label) read exactly as on the page."""
+    if not text:
+        return ""
+    rendered = render_result(text)
+    if not rendered.complete:
+        return " ".join(text.split())
+    collector = _TextCollector()
+    collector.feed(rendered.html)
+    collector.close()
+    return " ".join("".join(collector.parts).split())
 
 
 # --- Bounded work ------------------------------------------------------------------------

@@ -5,17 +5,20 @@ from django.dispatch import receiver
 from wagtail.models import Page, Revision
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from wiki import broadcast
+from wiki import signals
 from wiki.rendering import links_version_bump
-from wiki.services.changes import WIKI_PAGE_MODELS, change_mark_published, change_record
+from wiki.services.changes import WIKI_PAGE_MODELS, change_mark_published, revision_saved
 from wiki.services.links import page_links_retarget, page_links_update_from_content
 from wiki.services.watchlists import notifications_for_change
 
 
 @receiver(post_save, sender=Revision, dispatch_uid="wiki.change_record")
-def revision_saved(sender, instance: Revision, created: bool, raw: bool = False, **kwargs) -> None:
+def revision_saved_change(
+    sender, instance: Revision, created: bool, raw: bool = False, **kwargs
+) -> None:
+    # Revisions saved outside the wiki's services (Wagtail's admin): the services record theirs.
     if created and not raw:
-        change_record(instance)
+        revision_saved(instance)
 
 
 @receiver(page_published, dispatch_uid="wiki.change_published")
@@ -40,7 +43,7 @@ def link_targets_changed(sender, **kwargs) -> None:
 # --- Watchlists and the link graph --------------------------------------------------------
 
 
-@receiver(broadcast.change_committed, dispatch_uid="wiki.watchlists_notify")
+@receiver(signals.change_committed, dispatch_uid="wiki.watchlists_notify")
 def change_committed_notify(sender, change_id: int, **kwargs) -> None:
     notifications_for_change(change_id)
 

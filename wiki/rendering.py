@@ -6,6 +6,7 @@ import hashlib
 import logging
 
 from django.core.cache import cache
+from django.utils.translation import gettext as _
 
 from wiki import markdown
 from wiki.selectors import wikilink_targets_resolved
@@ -58,12 +59,24 @@ def render_markdown(text: str) -> str:
     return html
 
 
+def plain_notice() -> str:
+    """The notice above a text shown as typed (markdown.PLAIN_NOTICE, translated)."""
+    return _("This text could not be formatted in time: it is shown as typed.")
+
+
+def render_preview(text: str) -> str:
+    """The editor's live preview: rendered as the page will be, never cached."""
+    return markdown.render(text, resolver=wikilink_targets_resolved, notice=plain_notice())
+
+
 def _render(text: str) -> str:
     return _render_result(text).html
 
 
 def _render_result(text: str) -> markdown.Rendered:
-    rendered = markdown.render_result(text, resolver=wikilink_targets_resolved)
+    rendered = markdown.render_result(
+        text, resolver=wikilink_targets_resolved, notice=plain_notice()
+    )
     if not rendered.complete:
         logger.warning("Markdown text of %s characters shown as plain text", len(text))
     return rendered

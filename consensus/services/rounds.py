@@ -6,8 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.log_actions import log
 
-from consensus import broadcast, permissions
+from consensus import audit, broadcast, permissions
 from consensus.exceptions import RoundStateError
 from consensus.models import Item, Round, RoundItem, Study
 
@@ -35,13 +36,25 @@ def round_open(*, user, study: Study) -> Round:
     if not study.is_frozen:
         study.protocol_frozen_at = now
         study.save(update_fields=["protocol_frozen_at"])
+        log(instance=study, action=audit.PROTOCOL_FREEZE, user=user, title=study.title)
     delphi_round = Round.objects.create(study=study, number=number, status=Round.Status.OPEN)
+    _log_round(delphi_round, audit.ROUND_OPEN, user, study)
     RoundItem.objects.bulk_create(
         RoundItem(round=delphi_round, item=item, version=max(item.versions.all(), key=_number))
         for item in items
     )
     broadcast.participation_changed(study.pk)
     return delphi_round
+
+
+def _log_round(delphi_round: Round, action: str, user, study: Study) -> None:
+    log(
+        instance=delphi_round,
+        action=action,
+        user=user,
+        title=f"{study.title} — {_('Round %(n)s') % {'n': delphi_round.number}}",
+        data={"study_id": study.pk, "number": delphi_round.number},
+    )
 
 
 def _number(version) -> int:
@@ -59,5 +72,6 @@ def round_close(*, user, delphi_round: Round) -> Round:
     delphi_round.status = Round.Status.CLOSED
     delphi_round.closed_at = timezone.now()
     delphi_round.save(update_fields=["status", "closed_at"])
+    _log_round(delphi_round, audit.ROUND_CLOSE, user, delphi_round.study)
     broadcast.participation_changed(delphi_round.study_id)
     return delphi_round

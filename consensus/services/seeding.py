@@ -14,7 +14,8 @@ from consensus.services.ratings import Answer, ballot_submit
 from consensus.services.report_texts import study_report_texts_update
 from consensus.services.rounds import round_close, round_open
 from consensus.services.studies import study_create
-from wiki.services.roles import PANELISTS
+from wiki.models import ReferentielPage
+from wiki.roles import PANELISTS
 
 DEMO_TITLE = "Étude Delphi de démonstration — Radiologie (CERF)"
 DEMO_REFERENTIEL = "radiologie-3e-cycle"
@@ -101,8 +102,6 @@ def demo_study_load() -> Study | None:
 
     Returns the study (existing or new), or None when the seed data is missing.
     """
-    from wiki.models import ReferentielPage
-
     existing = Study.objects.filter(title=DEMO_TITLE).first()
     if existing is not None:
         return existing

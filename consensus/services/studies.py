@@ -9,11 +9,13 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from wagtail.log_actions import log
 
-from consensus import permissions
+from consensus import audit, permissions
 from consensus.exceptions import InvalidProtocol, ProtocolFrozen, RewordNotAllowed
 from consensus.models import Item, ItemVersion, Panelist, Study
 from consensus.rules import ConsensusRule, Scale
+from wiki.models import CompetencyPage
 
 PROTOCOL_FIELDS = (
     "scale_min",
@@ -61,8 +63,6 @@ def _protocol_check(study: Study) -> None:
 
 def items_from_referentiel(referentiel) -> list[ItemSpec]:
     """One item per competency page of the référentiel, tied to the page's latest revision."""
-    from wiki.models import CompetencyPage
-
     pages = CompetencyPage.objects.descendant_of(referentiel).order_by("path")
     specs = []
     for page in pages.select_related("latest_revision"):
@@ -112,6 +112,7 @@ def study_create(
         )
     for panel_user, category in panel:
         Panelist.objects.create(study=study, user=panel_user, category=category)
+    log(instance=study, action=audit.STUDY_CREATE, user=user, title=study.title)
     return study
 
 

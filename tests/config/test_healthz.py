@@ -2,7 +2,7 @@ import pytest
 from django.db import connection
 from django.test import override_settings
 
-from search import backends
+from search.connection import client as search_client
 
 pytestmark = pytest.mark.django_db
 
@@ -21,12 +21,12 @@ def test_healthz_reports_every_service_ok(client, elasticsearch, redis_url):
 
 def test_healthz_reports_search_down_when_elasticsearch_is_unreachable(client):
     # A real refused connection: nothing listens on port 9.
-    backends.client.cache_clear()
+    search_client.cache_clear()
     try:
         with override_settings(ELASTICSEARCH_URL="http://127.0.0.1:9"):
             response = client.get("/healthz")
     finally:
-        backends.client.cache_clear()
+        search_client.cache_clear()
     assert response.status_code == 200  # the database search answers meanwhile
     assert response.json()["search"] == "down"
     assert response.json()["status"] == "degraded"

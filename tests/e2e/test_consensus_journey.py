@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from consensus.models import Rating, Study
 from tests.factories.accounts import UserFactory
-from wiki.services.roles import FACILITATORS, PANELISTS, STEERING_COMMITTEE
+from wiki.roles import FACILITATORS, PANELISTS, STEERING_COMMITTEE
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from search.backends import breaker
+from search.connection import breaker
 from search.indexing import index_drop_all, index_rebuild
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -65,7 +65,12 @@ def _assert_clean(page, url: str) -> None:
     response = page.goto(url)
     assert response is not None and response.status < 500, url
     page.wait_for_load_state("load")
-    page.wait_for_timeout(300)  # let failed image loads and autofocus handlers fire
+    # Conditions, not a fixed delay: every image has loaded or failed (its onerror has run),
+    # then two animation frames for focus (autofocus/onfocus) handlers.
+    page.wait_for_function("Array.from(document.images).every((image) => image.complete)")
+    page.evaluate(
+        "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
+    )
     assert page.evaluate("window.__xss") == [], url
     assert page.evaluate(DOM_AUDIT) == [], url
 

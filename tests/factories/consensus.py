@@ -3,7 +3,7 @@ from django.contrib.auth.models import Group
 
 from consensus.models import Item, ItemVersion, Panelist, Study
 from tests.factories.accounts import UserFactory
-from wiki.services.roles import FACILITATORS, PANELISTS, STEERING_COMMITTEE
+from wiki.roles import FACILITATORS, PANELISTS, STEERING_COMMITTEE
 
 
 def user_in(group_name: str, **kwargs):

@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from wagtail.search.backends import get_search_backend
 
-from search import backends
+from search import connection
 from search.indexing import index_drop_all, index_rebuild, pending_flush
 from search.models import PendingIndexing
 from tests.faults.conftest import public_urls
@@ -23,12 +23,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def point_search_at(settings, url: str) -> None:
-    """Both clients on `url`: ours (search.backends.client, cached) and Wagtail's."""
+    """Both clients on `url`: ours (search.connection.client, cached) and Wagtail's."""
     settings.ELASTICSEARCH_URL = url
     wagtail = copy.deepcopy(settings.WAGTAILSEARCH_BACKENDS)
     wagtail["default"]["URLS"] = [url]
     settings.WAGTAILSEARCH_BACKENDS = wagtail
-    backends.client.cache_clear()
+    connection.client.cache_clear()
 
 
 @pytest.fixture
@@ -39,14 +39,14 @@ def own_indices(seeded, elasticsearch, settings):
     wagtail = copy.deepcopy(settings.WAGTAILSEARCH_BACKENDS)
     wagtail["default"]["INDEX_PREFIX"] = f"{settings.SEARCH_INDEX_PREFIX}_wagtail_"
     settings.WAGTAILSEARCH_BACKENDS = wagtail
-    backends.breaker.reset()
+    connection.breaker.reset()
     index_rebuild()
     admin_index = get_search_backend().get_index_for_model(CompetencyPage)
     admin_index.reset()
     admin_index.add_model(CompetencyPage)
     yield real
     point_search_at(settings, real)
-    backends.breaker.reset()
+    connection.breaker.reset()
     index_drop_all()
     admin_index.delete()
 
@@ -90,7 +90,7 @@ def test_edits_do_not_wait_for_a_hanging_elasticsearch(
     # A node answers again: the first search that reaches it, or `manage.py search_pending`,
     # indexes what was queued (pending_flush), in our index and in Wagtail's admin index.
     point_search_at(settings, own_indices)
-    backends.breaker.reset()
+    connection.breaker.reset()
     assert pending_flush() >= 4
     assert not PendingIndexing.objects.exists()
     refresh()

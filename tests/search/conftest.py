@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from search.backends import breaker
+from search.connection import breaker
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,6 @@
 """Small helpers shared by the search tests."""
 
-from search.backends import client
+from search.connection import client
 from search.indexing import alias_name
 
 

@@ -4,7 +4,7 @@ search; a Python matcher on SQLite), and the page says so."""
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from search import backends, fallback
+from search import connection, fallback
 from search.results import SearchRequest
 from search.visibility import PUBLIC, visibility_for
 
@@ -15,10 +15,10 @@ pytestmark = pytest.mark.django_db
 def unreachable_node(settings):
     """Elasticsearch configured on a port where nothing listens: a real refused connection."""
     settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"
-    backends.client.cache_clear()
+    connection.client.cache_clear()
     yield
-    backends.client.cache_clear()
-    backends.breaker.reset()
+    connection.client.cache_clear()
+    connection.breaker.reset()
 
 
 def search(text: str, **filters):
@@ -79,5 +79,14 @@ def test_an_unreachable_node_falls_back_and_the_page_says_so(client, unreachable
     assert data["backend"] == "database" and data["degraded"] is True
     assert data["results"][0]["code"] == "SOCLE-D4-C02"
     # The breaker is open: the next searches do not even try the node.
-    assert not backends.breaker.allow()
+    assert not connection.breaker.allow()
     assert client.get("/api/search/autocomplete/", {"q": "cyber"}).json()["results"]
+
+
+def test_the_python_matcher_folds_accents_and_plurals_like_the_index(search_index):
+    """« donnees personnelles », typed without accents and in the plural, finds the page about
+    « la donnée à caractère personnel » (both stem to « donne » and « personnel »)."""
+    codes = {r.code for r in fallback.rows_python("donnees personnelles", PUBLIC)}
+    assert "SOCLE-D1-C02" in codes
+    singular = {r.code for r in fallback.rows_python("donnée personnelle", PUBLIC)}
+    assert "SOCLE-D1-C02" in singular

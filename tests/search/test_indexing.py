@@ -8,7 +8,7 @@ from django.db import connection
 from elasticsearch import BadRequestError
 from elasticsearch.helpers import BulkIndexError
 
-from search.backends import client
+from search.connection import client
 from search.documents import CompetencyDocument
 from search.indexing import (
     alias_name,

@@ -8,7 +8,7 @@ from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
 
 from search import fallback
-from search.backends import breaker
+from search.connection import breaker
 from search.queries import pages_search
 from search.results import SearchRequest
 from search.visibility import PUBLIC, visibility_for

@@ -1,5 +1,6 @@
 """Who may do what, on which page: every cell of role × action × page asserted through the real
-views (and the predicates they rely on).
+views — the wiki's, and Wagtail's admin edit view for publishing — and the predicates they rely
+on.
 
 Pages: the socle (live, national), the radiology pilot (draft, CERF), the general-medicine pilot
 (draft, CNGE). Y = allowed, N = refused."""
@@ -17,6 +18,7 @@ from tests.wiki.history_support import (
 )
 from wiki.models import Change
 from wiki.permissions import can_edit_page, can_patrol
+from wiki.roles import ROLE_GROUPS, TRUSTED_EDITORS
 from wiki.visibility import may_read_drafts, reader_for
 
 pytestmark = pytest.mark.django_db
@@ -104,8 +106,16 @@ CELLS = [
 ]
 
 
-def test_the_matrix_is_complete():
-    assert len(CELLS) == len(MATRIX) * len(ROLES) * len(PAGES) == 144
+def test_the_matrix_covers_every_role_of_the_site():
+    """Each role group the site defines (wiki.roles) has its account in the matrix, and every
+    action row lists every role: a new role cannot be left out unnoticed."""
+    members = {
+        name
+        for username in ROLES.values()
+        if username is not None
+        for name in account(username).groups.values_list("name", flat=True)
+    }
+    assert set(ROLE_GROUPS.values()) - {TRUSTED_EDITORS} <= members
     assert all(set(by_role) == set(ROLES) for by_role in MATRIX.values())
 
 
@@ -163,7 +173,12 @@ def do_revert(client, user, page) -> bool:
 
 
 def do_publish(client, user, page) -> bool:
-    return user.is_authenticated and page.permissions_for_user(user).can_publish()
+    """Publishing happens in Wagtail's admin: its edit view offers « Publier » (action-publish)
+    only to those Wagtail's page permissions allow to publish."""
+    response = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
+    allowed = response.status_code == 200 and 'name="action-publish"' in response.content.decode()
+    assert (user.is_authenticated and page.permissions_for_user(user).can_publish()) is allowed
+    return allowed
 
 
 @pytest.mark.parametrize(("action", "role", "page_name", "expected"), CELLS)

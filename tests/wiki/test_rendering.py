@@ -1,8 +1,11 @@
-"""The rendering cache keeps a plain-text fallback only briefly."""
+"""The rendering cache: a plain-text fallback kept only briefly, links never served stale."""
+
+import hashlib
 
 import pytest
 from django.core.cache import cache
 
+from tests.wiki.history_support import socle_competency
 from wiki import rendering
 
 pytestmark = pytest.mark.django_db
@@ -21,3 +24,18 @@ def test_a_fallback_is_cached_for_minutes_not_a_day(monkeypatch):
     assert "mis en forme" in rendering.render_markdown(SLOW + " unique-1")
     assert "<strong>" in rendering.render_markdown("**gras** unique-2")
     assert timeouts == [rendering.INCOMPLETE_TTL_SECONDS, rendering.TTL_SECONDS]
+
+
+def test_a_cached_rendering_follows_its_link_targets():
+    """A fragment is cached, but a link whose target is unpublished turns red at once, and
+    blue again when the page is published (the links version moves)."""
+    page = socle_competency()
+    text = f"Voir [[{page.code}]] (cache-invalidation)"
+    first = rendering.render_markdown(text)
+    assert 'class="wikilink"' in first
+    digest = hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+    assert cache.get(f"wiki:md:{rendering.links_version()}:{digest}") == first  # cached
+    page.unpublish()
+    assert "wikilink--missing" in rendering.render_markdown(text)
+    page.get_latest_revision().publish()
+    assert 'class="wikilink"' in rendering.render_markdown(text)

@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import reverse
 from wagtail.models import PageViewRestriction
 
-from search.backends import breaker
+from search.connection import breaker
 from tests.search.helpers import refresh
 from tests.wiki.history_support import account
 from tests.wiki.visibility_support import (

@@ -1,12 +1,20 @@
-"""Recording each saved revision as a Change, and who is trusted enough to be autopatrolled."""
+"""Recording each saved revision as a Change, and who is trusted enough to be autopatrolled.
+
+`change_record` is the one place that decides what a Change is. The wiki's services call it
+themselves, with the kind and summary they know, inside `changes_recorded_by_caller()`; the
+post_save receiver records the revisions saved elsewhere (Wagtail's admin, imports)."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Revision
 
-from wiki import broadcast
+from wiki import broadcast, signals
 from wiki.models import Change, ReferentielPage
 from wiki.permissions import is_trusted_editor
 
@@ -19,6 +27,28 @@ def revision_size(content: dict) -> int:
     size = sum(len(str(content.get(field) or "")) for field in TEXT_FIELDS)
     size += sum(len(item.get("text", "")) for item in content.get("learning_outcomes") or [])
     return size
+
+
+# True while a service saves a revision it records itself (see changes_recorded_by_caller).
+_recorded_by_caller: ContextVar[bool] = ContextVar("wiki_change_recorded_by_caller", default=False)
+
+
+@contextmanager
+def changes_recorded_by_caller() -> Iterator[None]:
+    """Within this block the revisions saved are not recorded by the post_save receiver: the
+    calling service records each one with `change_record(revision, kind=…, summary=…)`."""
+    token = _recorded_by_caller.set(True)
+    try:
+        yield
+    finally:
+        _recorded_by_caller.reset(token)
+
+
+def revision_saved(revision: Revision) -> Change | None:
+    """A revision was saved (post_save): record it, unless a service records it itself."""
+    if _recorded_by_caller.get():
+        return None
+    return change_record(revision)
 
 
 def change_record(
@@ -79,6 +109,9 @@ class _Announcement:
         self.published = published
 
     def __call__(self) -> None:
+        signals.change_committed.send(
+            sender=Change, change_id=self.change_id, published=self.published
+        )
         broadcast.change_saved(self.change_id, published=self.published)
 
 

@@ -7,8 +7,9 @@ from django.db import transaction
 from wagtail.models import Page, Revision
 
 from wiki.exceptions import EditConflict, PageLocked
-from wiki.models import Change, CompetencyPage, LearningOutcome
+from wiki.models import CompetencyPage, LearningOutcome
 from wiki.permissions import can_edit_page
+from wiki.services.changes import change_record, changes_recorded_by_caller
 
 
 def page_latest_object(page: Page) -> Page:
@@ -34,9 +35,9 @@ def page_edit(
         raise EditConflict(Revision.objects.get(pk=locked.latest_revision_id))
     draft = page_latest_object(locked)
     _apply(draft, data)
-    revision = draft.save_revision(user=user, log_action=True)
-    if summary:
-        Change.objects.filter(revision=revision).update(summary=summary[:500])
+    with changes_recorded_by_caller():
+        revision = draft.save_revision(user=user, log_action=True)
+    change_record(revision, summary=summary)
     if locked.live and locked.permissions_for_user(user).can_publish():
         # Those who may publish see their edit live at once, as on a wiki.
         revision.publish(user=user)

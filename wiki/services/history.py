@@ -11,6 +11,7 @@ from wagtail.models import Page, Revision
 
 from wiki.models import Change
 from wiki.permissions import can_edit_page
+from wiki.services.changes import change_record, changes_recorded_by_caller
 from wiki.services.editing import page_lock_refuse
 
 
@@ -41,11 +42,11 @@ def page_revert(*, page: Page, revision: Revision, user) -> Revision:
         raise RevisionNotOfPage(revision.pk)
     current = locked.specific
     restored = current.with_content_json(revision.content)
-    new_revision = restored.save_revision(user=user, log_action=True, previous_revision=revision)
-    # The receiver recorded the Change as a plain edit; say what it is.
-    Change.objects.filter(revision=new_revision).update(
-        kind=Change.Kind.REVERT, summary=revert_summary(revision)[:500]
-    )
+    with changes_recorded_by_caller():
+        new_revision = restored.save_revision(
+            user=user, log_action=True, previous_revision=revision
+        )
+    change_record(new_revision, kind=Change.Kind.REVERT, summary=revert_summary(revision))
     if locked.live and locked.permissions_for_user(user).can_publish():
         new_revision.publish(user=user, previous_revision=revision)
     return new_revision

@@ -1,4 +1,5 @@
 from django import template
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from wiki.models import Watch
@@ -27,16 +28,12 @@ def is_watched_by(page, user) -> bool:
 @register.filter
 def wiki_url(page) -> str:
     """Public URL of a live page; the draft reader's URL otherwise."""
-    from django.urls import reverse
-
     return page.url if page.live else reverse("wiki:draft", args=[page.pk])
 
 
 @register.simple_tag
 def change_diff_url(change, previous_revision_id=None) -> str:
     """The diff of a change against the revision before it, or the page's history."""
-    from django.urls import reverse
-
     if previous_revision_id:
         diff = reverse("wiki:diff", args=[change.page_id])
         return f"{diff}?de={previous_revision_id}&a={change.revision_id}"

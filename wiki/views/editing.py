@@ -6,15 +6,16 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
-from wiki import markdown
+from wiki.diff import word_diff
 from wiki.exceptions import EditConflict, PageLocked
 from wiki.forms import MAX_TEXT_LENGTH, edit_form_class, initial_from_page
 from wiki.permissions import can_edit_page, can_edit_some_page
-from wiki.selectors import wikilink_targets_resolved
+from wiki.rendering import render_preview
 from wiki.services.editing import page_edit as page_edit_service
 from wiki.services.editing import page_latest_object, page_lock_refuse
 from wiki.visibility import may_read_drafts, may_read_published, request_reader
@@ -102,7 +103,7 @@ def _conflict_context(error: EditConflict, form, page) -> dict:
                 "theirs": their_value,
                 "mine": my_value,
                 "changed": their_value != my_value,
-                "diff": _word_diff(their_value, my_value),
+                "diff": word_diff(their_value, my_value),
             }
         )
     return {"revision": error.latest_revision, "fields": fields, "message": error.message}
@@ -116,15 +117,7 @@ def _as_text(value) -> str:
     return str(value)
 
 
-def _word_diff(before: str, after: str) -> list[tuple[str, str]]:
-    from wiki.diff import word_diff
-
-    return word_diff(before, after)
-
-
 def _read_url(page: Page) -> str:
-    from django.urls import reverse
-
     return page.url if page.live else reverse("wiki:draft", args=[page.pk])
 
 
@@ -132,7 +125,7 @@ def _read_url(page: Page) -> str:
 @require_POST
 def preview(request: HttpRequest) -> HttpResponse:
     """Render Markdown for the live preview; same pipeline as the page itself. For editors
-    only: each call costs up to markdown.TIME_LIMIT of a worker's time."""
+    only: each call costs up to wiki.markdown.TIME_LIMIT of a worker's time."""
     if not can_edit_some_page(request.user):
         raise PermissionDenied
     text = request.POST.get("text", "")
@@ -141,7 +134,7 @@ def preview(request: HttpRequest) -> HttpResponse:
             _("The text is over %(limit)s characters: preview unavailable.")
             % {"limit": MAX_TEXT_LENGTH}
         )
-    return HttpResponse(markdown.render(text, resolver=wikilink_targets_resolved))
+    return HttpResponse(render_preview(text))
 
 
 def draft(request: HttpRequest, page_id: int) -> HttpResponse:

@@ -1,10 +1,12 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db.models.signals import post_save
 
 from wiki.exceptions import EditConflict
 from wiki.models import Change, CompetencyPage
 from wiki.services.editing import page_edit, page_latest_object
+from wiki.services.history import page_revert
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +64,51 @@ def test_other_college_editor_is_refused(competency):
             data={"body": "x"},
             base_revision_id=competency.latest_revision_id,
         )
+
+
+@pytest.fixture
+def changes_saved():
+    """(created, kind, summary) of every Change save, as post_save receivers see them."""
+    seen = []
+
+    def saved(sender, instance, created, **kwargs):
+        seen.append((created, instance.kind, instance.summary))
+
+    post_save.connect(saved, sender=Change, dispatch_uid="test.changes_saved")
+    yield seen
+    post_save.disconnect(sender=Change, dispatch_uid="test.changes_saved")
+
+
+def test_an_edit_records_its_change_once_with_its_summary(editor, competency, changes_saved):
+    page_edit(
+        page=competency,
+        user=editor,
+        data={"statement": "Énoncé reformulé"},
+        base_revision_id=competency.latest_revision_id,
+        summary="Reformulation",
+    )
+    assert changes_saved == [(True, "edit", "Reformulation")]
+
+
+def test_a_revert_records_its_change_once_as_a_revert(editor, competency, changes_saved):
+    original = competency.latest_revision
+    page_edit(
+        page=competency,
+        user=editor,
+        data={"statement": "Vandalisme"},
+        base_revision_id=original.pk,
+    )
+    changes_saved.clear()
+    page_revert(page=competency, revision=original, user=editor)
+    [(created, kind, summary)] = changes_saved
+    assert (created, kind) == (True, "revert")
+    assert summary.startswith("Révocation vers la révision du ")
+
+
+def test_a_revision_saved_outside_the_services_is_still_recorded(editor, competency):
+    """Wagtail's admin saves revisions itself: the receiver records them as plain edits."""
+    draft = page_latest_object(competency)
+    draft.statement = "Modifié dans l'administration"
+    revision = draft.save_revision(user=editor)
+    change = Change.objects.get(revision=revision)
+    assert (change.kind, change.summary, change.user) == ("edit", "", editor)

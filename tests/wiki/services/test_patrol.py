@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 
 from tests.wiki.history_support import account, edit, radiology_competency
 from wiki.models import Change
+from wiki.roles import TRUSTED_EDITORS
 from wiki.selectors import unpatrolled_count_per_college
 from wiki.services.patrol import (
     PATROL_ACTION,
@@ -11,7 +12,6 @@ from wiki.services.patrol import (
     change_patrol,
     change_unpatrol,
 )
-from wiki.services.roles import TRUSTED_EDITORS
 
 pytestmark = pytest.mark.django_db
 

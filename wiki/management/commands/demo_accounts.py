@@ -4,7 +4,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from wiki.services.roles import ROLE_LABELS
+from wiki.roles import ROLE_LABELS
 
 
 class Command(BaseCommand):
