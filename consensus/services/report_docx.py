@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from docx import Document
 from docx.document import Document as DocxDocument
 
-from consensus.templatetags.consensus_tags import label, num, pct
+from consensus.display import label, num, pct
 
 
 def _table(doc: DocxDocument, header: list[str], rows: list[list]) -> None:
