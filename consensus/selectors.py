@@ -31,6 +31,7 @@ from consensus.models import (
     Ballot,
     Decision,
     Item,
+    ItemVersion,
     Panelist,
     Rating,
     Round,
@@ -176,6 +177,7 @@ class ItemResult:
     versions: dict[int, int] = field(default_factory=dict)  # round -> version number rated
     histograms: dict[int, list[tuple[int, int, float]]] = field(default_factory=dict)
     decision: Decision | None = None
+    title: str = ""  # the item's current wording, shown next to its code
 
     @property
     def final(self) -> ItemStats | None:
@@ -191,6 +193,11 @@ class StudyResults:
     stop_reasons: list[str]
     disclosure: RoundDisclosure
 
+    @property
+    def titles(self) -> dict[str, str]:
+        """Item code → current wording, for the tables keyed by code."""
+        return {result.item.code: result.title for result in self.items}
+
 
 def study_results(study: Study) -> StudyResults:
     """Per item and round statistics, stability and Kendall's W, by the study's own rule.
@@ -205,6 +212,13 @@ def study_results(study: Study) -> StudyResults:
     for item in items:
         with contextlib.suppress(Decision.DoesNotExist):
             by_code[item.code].decision = item.decision
+    # Current wordings in one query: the last version of each item wins.
+    for code, text in (
+        ItemVersion.objects.filter(item__study=study)
+        .order_by("item_id", "number")
+        .values_list("item__code", "text")
+    ):
+        by_code[code].title = text
     for row in report.items:
         by_code[row.item].rounds[row.round] = row.stats
         by_code[row.item].histograms[row.round] = histograms[(row.item, row.round)]

@@ -81,6 +81,10 @@ def get(mapping, key):
 HIST_SLOT, HIST_BAR, HIST_BARS_TOP, HIST_BARS_HEIGHT, HIST_FONT = 28, 20, 16, 60, 12
 
 
+def _svg(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
 @register.simple_tag
 def histogram_geometry(bars) -> dict:
     """Coordinates of a histogram's bars, counts and score labels (bars: score, count, %)."""
@@ -90,14 +94,14 @@ def histogram_geometry(bars) -> dict:
         height = round(HIST_BARS_HEIGHT * length / 100, 1)
         center = index * HIST_SLOT + HIST_SLOT / 2
         shapes.append(
-            {
+            {  # SVG coordinates: plain numbers, never localised (« 4,5 » is no coordinate)
                 "score": score,
                 "count": n,
-                "x": center - HIST_BAR / 2,
-                "y": axis_y - height,
-                "height": height,
-                "center": center,
-                "count_y": axis_y - height - 3,
+                "x": _svg(center - HIST_BAR / 2),
+                "y": _svg(axis_y - height),
+                "height": _svg(height),
+                "center": _svg(center),
+                "count_y": _svg(axis_y - height - 3),
             }
         )
     return {

@@ -42,6 +42,7 @@ def study_create(request: HttpRequest) -> HttpResponse:
                 title=form.cleaned_data["title"],
                 referentiel=form.cleaned_data["referentiel"],
                 panel=form.panel(),
+                new_panelists=form.new_panelists(),
                 **form.protocol(),
             )
         except ConsensusError as error:

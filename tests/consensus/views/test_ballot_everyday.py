@@ -111,3 +111,5 @@ def test_histogram_labels_are_12px_and_the_chart_has_an_accessible_name(client):
     labelled = re.search(r'aria-labelledby="([^"]+)"', svg).group(1)
     assert f'id="{labelled}"' in body and "Répartition des 3 cotations du tour 1" in body
     assert 'role="img"' in svg
+    # Coordinates are SVG numbers, not French decimals.
+    assert not re.search(r'(x|y|height)="[0-9]+,[0-9]', svg)
