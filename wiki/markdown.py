@@ -93,9 +93,15 @@ RESERVED_IDS = frozenset(
         "recent-changes-live", "referentiels-title", "results-heading", "search-count",
         "search-q", "search-q-help", "site-search-q", "socle-title", "stability", "studies",
         "unpatrolled-heading", "watchlist-new", "watchlist-older", "watchlist-pages",
+        "ballot-confirm", "ballot-confirm-title", "ballot-form", "ballot-progress-title",
+        "items-hint", "items-title", "panel-count", "panel-filter", "panel-list",
+        "panel-picker", "panel-select-shown",
     }
 )  # fmt: skip
-RESERVED_ID_PREFIXES = ("id_", "change-", "hist-", "final-", "preview-title-")
+RESERVED_ID_PREFIXES = (
+    "id_", "change-", "hist-", "final-", "preview-title-", "per-round-", "stability-",
+    "item-", "score-", "comment-", "error-", "band-", "part-",
+)  # fmt: skip
 
 
 def wikilink_targets(text: str) -> list[str]:
