@@ -1,6 +1,6 @@
 """Display formatting shared by templates and documents (DOCX): labels, numbers, shares."""
 
-from django.utils.formats import number_format
+from django.utils.formats import get_format, number_format
 from django.utils.translation import gettext_lazy as _
 
 from consensus.rules import (
@@ -24,9 +24,21 @@ LABELS = {
     "max_rounds": _("the maximum number of rounds is reached"),
 }
 
+# French typography: thousands are separated by a narrow no-break space (« 20 000 »), and a
+# narrow no-break space stands before « % ». Django's French format uses a plain no-break space.
+NARROW_NBSP = "\u202f"
+
 
 def label(code):
     return LABELS.get(code, code)
+
+
+def _grouped(value, decimals: int | None) -> str:
+    text = number_format(value, decimal_pos=decimals, force_grouping=True)
+    separator = get_format("THOUSAND_SEPARATOR")
+    if separator in ("\xa0", " "):  # the French formats (and others that group with a space)
+        text = text.replace(separator, NARROW_NBSP)
+    return text
 
 
 def num(value, decimals=2):
@@ -34,10 +46,17 @@ def num(value, decimals=2):
         return "—"
     if isinstance(value, bool):
         return _("yes") if value else _("no")
-    return number_format(value, decimal_pos=int(decimals))
+    return _grouped(value, int(decimals))
+
+
+def count(value):
+    """An integer with its thousands grouped as the language writes them."""
+    if value is None:
+        return "—"
+    return _grouped(int(value), None)
 
 
 def pct(value):
     if value is None:
         return "—"
-    return f"{number_format(100 * value, decimal_pos=0)} %"
+    return f"{_grouped(100 * value, 0)}{NARROW_NBSP}%"

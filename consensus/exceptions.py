@@ -62,3 +62,24 @@ class CommentWithoutScore(ConsensusError):
     default_message = _(
         "A comment needs a rating: choose a value for the item, or clear its comment."
     )
+
+
+class SignInLinkInvalid(ConsensusError):
+    default_message = _(
+        "This sign-in link is not valid. Check that it was copied whole, or ask the study's "
+        "facilitator for a new one."
+    )
+
+
+class SignInLinkExpired(SignInLinkInvalid):
+    default_message = _(
+        "This sign-in link has expired. Ask the study's facilitator for a new one, or sign in "
+        "with your password if you have one."
+    )
+
+
+class SignInLinkUsed(SignInLinkInvalid):
+    default_message = _(
+        "This sign-in link was already used: each link works once. Ask the study's facilitator "
+        "for a new one, or sign in with your password if you have one."
+    )

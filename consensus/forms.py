@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from consensus.models import Decision, Panelist, Study
@@ -34,8 +37,71 @@ class AccessibleFormMixin:
         self._describe()
 
 
+class DecimalCommaFloatField(forms.FloatField):
+    """A number typed the French way (« 0,70 ») or the English way (« 0.70 »)."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        super().__init__(localize=True, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = "".join(value.split()).replace("\u202f", "").replace(",", ".")
+        return super().to_python(value)
+
+
+DECIMAL_FIELDS = (
+    "agree_from",
+    "disagree_to",
+    "threshold",
+    "median_min",
+    "stability_max_net_change",
+)
+
+
+@dataclass(frozen=True)
+class PanelLine:
+    """One line of the imported list: an existing account, or an e-mail to invite."""
+
+    user: object | None
+    email: str
+    category: str
+
+
+def _category(text: str) -> str | None:
+    wanted = text.strip().casefold()
+    for value, label in Panelist.Category.choices:
+        if wanted in (value.casefold(), str(label).casefold()):
+            return value
+    return None
+
+
 class StudyCreateForm(AccessibleFormMixin, forms.ModelForm):
-    """The protocol, plus one category choice per account of the panelists' group."""
+    """The protocol and the panel: accounts of the panelists' group ticked in a searchable
+    list (each with a category, or the default one), plus a pasted list of usernames or
+    e-mail addresses (an unknown address becomes a new panelist account, invited by e-mail)."""
+
+    panel_default_category = forms.ChoiceField(
+        label=_("Default category"),
+        choices=Panelist.Category.choices,
+        initial=Panelist.Category.COLLEGE_EXPERT,
+        required=False,
+        help_text=_("For the panelists ticked or imported without a category of their own."),
+    )
+    panel_users = forms.MultipleChoiceField(
+        label=_("Panelists"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    panel_import = forms.CharField(
+        label=_("Import a list"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "One panelist per line: a username or an e-mail address, optionally followed by "
+            "« ; » and a category (for example « claire@chu.fr ; Enseignant »). An unknown "
+            "e-mail address gets a new panelist account, without a password: invite it by "
+            "e-mail from the study's page."
+        ),
+    )
 
     referentiel = forms.ModelChoiceField(
         queryset=None, label=_("Competency framework"), required=True
@@ -58,26 +124,104 @@ class StudyCreateForm(AccessibleFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["referentiel"].queryset = ReferentielPage.objects.order_by("title")
-        choices = [("", _("Not invited")), *Panelist.Category.choices]
-        users = get_user_model().objects.filter(groups__name=PANELISTS).order_by("last_name")
+        for name in DECIMAL_FIELDS:
+            field = self.fields[name]
+            self.fields[name] = DecimalCommaFloatField(
+                label=field.label,
+                required=field.required,
+                help_text=field.help_text,
+                validators=field.validators,
+                initial=field.initial,
+            )
+        choices = [("", _("Default category")), *Panelist.Category.choices]
+        users = list(
+            get_user_model()
+            .objects.filter(groups__name=PANELISTS)
+            .order_by("last_name", "first_name", "username")
+        )
+        self.fields["panel_users"].choices = [(str(user.pk), self._name(user)) for user in users]
         for user in users:
             self.fields[f"{PANEL_PREFIX}{user.pk}"] = forms.ChoiceField(
-                label=user.get_full_name() or user.get_username(),
+                label=_("Category: %(name)s") % {"name": self._name(user)},
                 choices=choices,
                 required=False,
             )
         self.panel_users = {user.pk: user for user in users}
         self._describe()
 
-    def panel_fields(self):
-        return [self[name] for name in self.fields if name.startswith(PANEL_PREFIX)]
+    @staticmethod
+    def _name(user) -> str:
+        return user.get_full_name() or user.get_username()
+
+    def panel_rows(self) -> list[tuple]:
+        """(user, checkbox, category field) per account of the panelists' group."""
+        boxes = {box.data["value"]: box for box in self["panel_users"]}
+        return [
+            (user, boxes[str(pk)], self[f"{PANEL_PREFIX}{pk}"])
+            for pk, user in self.panel_users.items()
+        ]
+
+    def clean_panel_import(self) -> list[PanelLine]:
+        lines, errors = [], []
+        accounts = get_user_model().objects
+        for number, raw in enumerate(self.cleaned_data["panel_import"].splitlines(), 1):
+            if not raw.strip():
+                continue
+            who, _sep, category_text = raw.partition(";")
+            who = who.strip()
+            category = _category(category_text) if category_text.strip() else ""
+            if category is None:
+                errors.append(
+                    _("Line %(n)d: unknown category « %(c)s ».")
+                    % {"n": number, "c": category_text.strip()}
+                )
+                continue
+            user = (
+                accounts.filter(email__iexact=who).order_by("pk").first()
+                if "@" in who
+                else accounts.filter(username__iexact=who).first()
+            )
+            if user is None and "@" not in who:
+                errors.append(_("Line %(n)d: no account « %(who)s ».") % {"n": number, "who": who})
+                continue
+            if user is None:
+                try:
+                    validate_email(who)
+                except forms.ValidationError:
+                    errors.append(
+                        _("Line %(n)d: « %(who)s » is not an e-mail address.")
+                        % {"n": number, "who": who}
+                    )
+                    continue
+            lines.append(PanelLine(user=user, email=who, category=category))
+        if errors:
+            raise forms.ValidationError(errors)
+        return lines
 
     def panel(self) -> list[tuple]:
-        return [
-            (self.panel_users[int(name[len(PANEL_PREFIX) :])], value)
-            for name, value in self.cleaned_data.items()
-            if name.startswith(PANEL_PREFIX) and value
-        ]
+        """[(user, category)] of the existing accounts invited (ticked, given a category or
+        imported), each once."""
+        default = self.cleaned_data["panel_default_category"] or Panelist.Category.COLLEGE_EXPERT
+        ticked = {int(pk) for pk in self.cleaned_data.get("panel_users", [])}
+        chosen: dict[int, tuple] = {}
+        for pk, user in self.panel_users.items():
+            category = self.cleaned_data.get(f"{PANEL_PREFIX}{pk}")
+            if pk in ticked or category:
+                chosen[pk] = (user, category or default)
+        for line in self.cleaned_data.get("panel_import", []):
+            if line.user is not None and line.user.pk not in chosen:
+                chosen[line.user.pk] = (line.user, line.category or default)
+        return list(chosen.values())
+
+    def new_panelists(self) -> list[tuple[str, str]]:
+        """[(e-mail, category)] of the imported addresses that have no account yet."""
+        default = self.cleaned_data["panel_default_category"] or Panelist.Category.COLLEGE_EXPERT
+        seen, result = set(), []
+        for line in self.cleaned_data.get("panel_import", []):
+            if line.user is None and line.email.casefold() not in seen:
+                seen.add(line.email.casefold())
+                result.append((line.email, line.category or default))
+        return result
 
     def protocol(self) -> dict:
         data = {k: self.cleaned_data[k] for k in self.Meta.fields}

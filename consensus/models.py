@@ -168,6 +168,8 @@ class Panelist(models.Model):
     )
     category = models.CharField(_("category"), max_length=30, choices=Category.choices)
     invited_at = models.DateTimeField(_("invited at"), auto_now_add=True)
+    # When the invitation e-mail (with a personal sign-in link) was last sent.
+    invitation_sent_at = models.DateTimeField(_("invitation sent at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("panelist")
@@ -349,3 +351,32 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id}:{self.decision}"
+
+
+class SignInLink(models.Model):
+    """A personal, expiring, single-use sign-in link sent by e-mail to a panelist.
+
+    Only the SHA-256 of the random token is stored: the database does not hold a usable link.
+    Using a link stamps ``used_at`` in the same statement that checks it is unused and not
+    expired, so a link signs in once, even when opened twice at the same time."""
+
+    class Purpose(models.TextChoices):
+        INVITATION = "invitation", _("Invitation")
+        REMINDER = "reminder", _("Reminder")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="delphi_signin_links"
+    )
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="signin_links")
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-in link")
+        indexes = [models.Index(fields=["user", "study"], name="signinlink_user_study")]
+
+    def __str__(self) -> str:
+        return f"{self.study_id}:{self.pk}"

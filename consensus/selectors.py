@@ -32,6 +32,7 @@ from consensus.models import (
     Ballot,
     Decision,
     Item,
+    ItemVersion,
     Panelist,
     Rating,
     Round,
@@ -175,6 +176,7 @@ class ItemResult:
     versions: dict[int, int] = field(default_factory=dict)  # round -> version number rated
     histograms: dict[int, list[tuple[int, int, float]]] = field(default_factory=dict)
     decision: Decision | None = None
+    title: str = ""  # the item's current wording, shown next to its code
 
     @property
     def final(self) -> ItemStats | None:
@@ -190,6 +192,11 @@ class StudyResults:
     stop_reasons: list[str]
     disclosure: RoundDisclosure
 
+    @property
+    def titles(self) -> dict[str, str]:
+        """Item code → current wording, for the tables keyed by code."""
+        return {result.item.code: result.title for result in self.items}
+
 
 def study_results(study: Study) -> StudyResults:
     """Per item and round statistics, stability and Kendall's W, by the study's own rule.
@@ -204,6 +211,13 @@ def study_results(study: Study) -> StudyResults:
     for item in items:
         with contextlib.suppress(Decision.DoesNotExist):
             by_code[item.code].decision = item.decision
+    # Current wordings in one query: the last version of each item wins.
+    for code, text in (
+        ItemVersion.objects.filter(item__study=study)
+        .order_by("item_id", "number")
+        .values_list("item__code", "text")
+    ):
+        by_code[code].title = text
     for row in report.items:
         by_code[row.item].rounds[row.round] = row.stats
         by_code[row.item].histograms[row.round] = histograms[(row.item, row.round)]
@@ -291,7 +305,9 @@ class RoundParticipation:
     started: int
     by_category: list[CategoryRate]
     pending: list[str]  # names of who has not submitted yet (for a reminder)
-    lost_since_previous: int | None  # attrition: submitted the previous round, not this one
+    # Attrition: submitted the previous round, not this one. None while this round is open
+    # (nobody is lost yet: they may still answer) and for round 1.
+    lost_since_previous: int | None
 
     @property
     def rate(self) -> float:
@@ -359,7 +375,9 @@ def study_participation(study: Study) -> list[RoundParticipation]:
                 by_category=by_category,
                 pending=pending,
                 lost_since_previous=(
-                    len(previous_submitted - submitted) if previous_submitted is not None else None
+                    len(previous_submitted - submitted)
+                    if previous_submitted is not None and not delphi_round.is_open
+                    else None
                 ),
             )
         )
@@ -396,6 +414,51 @@ class BallotLine:
     score: int | None
     comment: str
     feedback: Feedback | None
+
+    @property
+    def title(self) -> str:
+        """What a panelist reads for the item: its wording, never the internal code."""
+        return self.round_item.version.text
+
+
+@dataclass(frozen=True)
+class BallotProgress:
+    rated: int
+    total: int
+    unrated: list[BallotLine]
+
+    @property
+    def complete(self) -> bool:
+        return self.rated == self.total
+
+
+def ballot_progress(lines: list[BallotLine]) -> BallotProgress:
+    """How many items of the ballot carry a score, and which do not (in ballot order)."""
+    unrated = [line for line in lines if line.score is None]
+    return BallotProgress(rated=len(lines) - len(unrated), total=len(lines), unrated=unrated)
+
+
+@dataclass(frozen=True)
+class ScaleBand:
+    """A stretch of the scale with its wording (RAND/UCLA: 1–3, 4–6, 7–9)."""
+
+    key: str
+    label: str
+    values: list[int]
+
+
+def scale_bands(study: Study) -> list[ScaleBand]:
+    """The study's scale cut by its own rule: disagreement up to ``disagree_to``, agreement
+    from ``agree_from``, uncertain in between (the wording shown next to the radio buttons)."""
+    low = [v for v in study.scale_values if v <= study.disagree_to]
+    high = [v for v in study.scale_values if v >= study.agree_from]
+    middle = [v for v in study.scale_values if study.disagree_to < v < study.agree_from]
+    bands = [
+        ScaleBand("disagree", _("Disagree (inappropriate)"), low),
+        ScaleBand("uncertain", _("Uncertain"), middle),
+        ScaleBand("agree", _("Agree (appropriate)"), high),
+    ]
+    return [band for band in bands if band.values]
 
 
 def ballot_for_panelist(

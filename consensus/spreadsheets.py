@@ -31,10 +31,15 @@ def safe_row(row: Iterable[Any]) -> list[Any]:
     return [safe_cell(value) for value in row]
 
 
-def csv_bytes(header: Sequence[str], rows: Iterable[Iterable[Any]]) -> bytes:
-    """A UTF-8 CSV with a BOM (spreadsheet software then reads UTF-8), every cell neutralised."""
+def csv_bytes(
+    header: Sequence[str], rows: Iterable[Iterable[Any]], *, delimiter: str = ";"
+) -> bytes:
+    """A UTF-8 CSV with a BOM (spreadsheet software then reads UTF-8), every cell neutralised.
+
+    Semicolons by default: a French Excel splits columns on « ; » (the comma is its decimal
+    separator), and opens the file in one double-click."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=delimiter)
     writer.writerow(safe_row(header))
     writer.writerows(safe_row(row) for row in rows)
     return buffer.getvalue().encode("utf-8-sig")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from consensus.views import exports, facilitator, panelist
+from consensus.views import exports, facilitator, invitations, panelist
 
 app_name = "consensus"
 
@@ -18,7 +18,10 @@ urlpatterns = [
     path("etudes/<int:pk>/rapport.pdf", exports.methods_report_pdf, name="report-pdf"),
     path("etudes/<int:pk>/rapport.docx", exports.methods_report_docx, name="report-docx"),
     path("etudes/<int:pk>/rapport/textes/", facilitator.report_texts_edit, name="report-texts"),
+    path("etudes/<int:pk>/invitations/", invitations.invitations_send, name="invitations-send"),
     path("tours/<int:pk>/clore/", facilitator.round_close, name="round-close"),
+    path("tours/<int:pk>/relances/", invitations.reminders_send, name="reminders-send"),
+    path("connexion/<str:token>/", invitations.signin_link, name="signin-link"),
     path("tours/<int:pk>/bulletin/", panelist.ballot, name="ballot"),
     path("items/<int:pk>/reformuler/", facilitator.item_reword, name="item-reword"),
 ]

@@ -97,6 +97,9 @@ RESERVED_IDS = frozenset(
         "recent-changes-live", "referentiels-title", "results-heading", "search-count",
         "search-q", "search-q-help", "site-search-q", "socle-title", "stability", "studies",
         "unpatrolled-heading", "watchlist-new", "watchlist-older", "watchlist-pages",
+        "ballot-confirm", "ballot-confirm-title", "ballot-form", "ballot-progress-title",
+        "items-hint", "items-title", "panel-count", "panel-filter", "panel-list",
+        "panel-picker", "panel-select-shown",
     }
 )  # fmt: skip
 # The programme's pages (wiki/templates/wiki/programme/).
@@ -105,7 +108,10 @@ RESERVED_IDS |= {"actions-filter-heading", "laureates-caption", "plan-caption"}
 RESERVED_IDS |= {"browse-filters-heading", "browse-results-heading"}
 # The methods report (consensus/templates/consensus/study_report.html).
 RESERVED_IDS |= {"report-title"}
-RESERVED_ID_PREFIXES = ("id_", "change-", "hist-", "final-", "preview-title-", "etu-part-")
+RESERVED_ID_PREFIXES = (
+    "id_", "change-", "hist-", "final-", "preview-title-", "per-round-", "stability-",
+    "item-", "score-", "comment-", "error-", "band-", "part-", "etu-part-",
+)  # fmt: skip
 # Shown above a text that was too long or too slow to format (callers pass it translated).
 PLAIN_NOTICE = "This text could not be formatted in time: it is shown as typed."
 

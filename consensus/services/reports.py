@@ -19,11 +19,11 @@ RESULT_FIELDS = (
 
 
 def _export_header() -> list[str]:
-    return [_("item"), _("version"), _("round"), _("panelist"), _("score")]
+    return [_("Item"), _("Version"), _("Round"), _("Panelist (pseudonym)"), _("Rating")]
 
 
 def _comments_header() -> list[str]:
-    return [_("item"), _("version"), _("round"), _("comment")]
+    return [_("Item"), _("Version"), _("Round"), _("Comment")]
 
 
 def exports_check(study: Study) -> selectors.RoundDisclosure:
@@ -46,12 +46,12 @@ def nothing_shown_message(disclosure: selectors.RoundDisclosure) -> str:
 
 def ratings_csv(study: Study) -> bytes:
     exports_check(study)
-    return spreadsheets.csv_bytes(selectors.EXPORT_COLUMNS, selectors.ratings_export_rows(study))
+    return spreadsheets.csv_bytes(_export_header(), selectors.ratings_export_rows(study))
 
 
 def comments_csv(study: Study) -> bytes:
     exports_check(study)
-    return spreadsheets.csv_bytes(selectors.COMMENT_COLUMNS, selectors.comments_export_rows(study))
+    return spreadsheets.csv_bytes(_comments_header(), selectors.comments_export_rows(study))
 
 
 def ratings_xlsx(study: Study) -> bytes:

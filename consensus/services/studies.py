@@ -89,11 +89,14 @@ def study_create(
     referentiel=None,
     items: Iterable[ItemSpec] | None = None,
     panel: Iterable[tuple[Any, str]] = (),
+    new_panelists: Iterable[tuple[str, str]] = (),
     **protocol: Any,
 ) -> Study:
     """Create a study with its protocol, panel ``[(user, category)]`` and items.
 
-    Items default to the référentiel's competency pages.
+    ``new_panelists`` ``[(e-mail, category)]`` get a panelist account without a password (they
+    sign in through the link of their invitation e-mail). Items default to the référentiel's
+    competency pages.
     """
     if not permissions.can_create_study(user):
         raise PermissionDenied
@@ -112,8 +115,26 @@ def study_create(
         )
     for panel_user, category in panel:
         Panelist.objects.create(study=study, user=panel_user, category=category)
+    for email, category in new_panelists:
+        Panelist.objects.create(study=study, user=panelist_account_create(email), category=category)
     log(instance=study, action=audit.STUDY_CREATE, user=user, title=study.title)
     return study
+
+
+def panelist_account_create(email: str):
+    """An account in the panelists' group for ``email`` (its username), with no usable
+    password; an existing account of that address is returned as is."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from wiki.services.roles import PANELISTS
+
+    users = get_user_model().objects
+    user = users.filter(email__iexact=email).order_by("pk").first()
+    if user is None:
+        user = users.create_user(username=email[:150], email=email)  # no password: unusable
+        user.groups.add(Group.objects.get_or_create(name=PANELISTS)[0])
+    return user
 
 
 def _lock(study: Study) -> Study:

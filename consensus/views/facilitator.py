@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from consensus import permissions, selectors
 from consensus.exceptions import ConsensusError
@@ -42,6 +42,7 @@ def study_create(request: HttpRequest) -> HttpResponse:
                 title=form.cleaned_data["title"],
                 referentiel=form.cleaned_data["referentiel"],
                 panel=form.panel(),
+                new_panelists=form.new_panelists(),
                 **form.protocol(),
             )
         except ConsensusError as error:
@@ -62,6 +63,9 @@ def _managed_study(request: HttpRequest, pk: int) -> Study:
 @login_required
 def study_detail(request: HttpRequest, pk: int) -> HttpResponse:
     study = _managed_study(request, pk)
+    participation = selectors.study_participation(study)
+    open_round = study.rounds.open().first()
+    pending = [p for p in participation if p.round.is_open]
     return render(
         request,
         "consensus/study_detail.html",
@@ -69,8 +73,10 @@ def study_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "study": study,
             "items": study.items.prefetch_related("versions"),
             "rounds": study.rounds.order_by("number"),
-            "open_round": study.rounds.open().first(),
-            "participation": selectors.study_participation(study),
+            "open_round": open_round,
+            "participation": participation,
+            "pending_count": len(pending[0].pending) if pending else 0,
+            "not_invited_count": study.panelists.filter(invitation_sent_at=None).count(),
         },
     )
 
@@ -88,11 +94,23 @@ def round_open(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("consensus:study-detail", pk=study.pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def round_close(request: HttpRequest, pk: int) -> HttpResponse:
-    delphi_round = get_object_or_404(Round, pk=pk)
+    """GET asks for confirmation (closing is final: late ballots are refused); POST closes."""
+    delphi_round = get_object_or_404(Round.objects.select_related("study"), pk=pk)
     study = _managed_study(request, delphi_round.study_id)
+    if request.method == "GET":
+        if not delphi_round.is_open:
+            return redirect("consensus:study-detail", pk=study.pk)
+        participation = next(
+            p for p in selectors.study_participation(study) if p.round.pk == delphi_round.pk
+        )
+        return render(
+            request,
+            "consensus/round_close_confirm.html",
+            {"study": study, "round": delphi_round, "participation": participation},
+        )
     try:
         rounds.round_close(user=request.user, delphi_round=delphi_round)
     except ConsensusError as error:

@@ -11,6 +11,7 @@ from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from consensus import permissions, selectors
 from consensus.exceptions import ConsensusError
@@ -70,12 +71,15 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
             status = 400
         else:
             submit = "submit" in request.POST
+            # Submitting is final: without the confirmation (the dialog with JS, the
+            # confirmation page without), the answers are saved and the panelist is asked.
+            confirmed = submit and "confirmed" in request.POST
             try:
                 ballot_save(
                     user=request.user,
                     delphi_round=delphi_round,
                     answers=answers,
-                    submit=submit,
+                    submit=confirmed,
                     panelist=panelist,
                     round_item_ids=ids,
                 )
@@ -94,11 +98,26 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
                     503,
                 )
             else:
+                if submit and not confirmed:
+                    return _confirmation_or_missing(request, study, delphi_round, panelist)
                 if submit:
                     messages.success(request, _("Thank you: your ballot was submitted."))
                 else:
                     messages.success(request, _("Your ballot was saved; you can come back to it."))
                 return redirect("consensus:ballot", pk=delphi_round.pk)
+    return _ballot_page(request, study, delphi_round, panelist, errors, typed, error, status)
+
+
+def _ballot_page(
+    request: HttpRequest,
+    study,
+    delphi_round: Round,
+    panelist,
+    errors: dict[int, str],
+    typed: dict[int, tuple[str, str]],
+    error: str | None,
+    status: int,
+) -> HttpResponse:
     current, lines = selectors.ballot_for_panelist(panelist, delphi_round)
     for line in lines:
         line.error = errors.get(line.round_item.pk)
@@ -120,6 +139,30 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
             "submitted": bool(current and current.submitted_at),
             "comment_max_length": COMMENT_MAX_LENGTH,
             "feedback_withheld": selectors.previous_round_withheld(delphi_round),
+            "progress": selectors.ballot_progress(lines),
+            "bands": selectors.scale_bands(study),
         },
         status=status,
+    )
+
+
+def _confirmation_or_missing(
+    request: HttpRequest, study, delphi_round: Round, panelist
+) -> HttpResponse:
+    """After a submit without confirmation (the answers are saved): the confirmation page
+    when every item is rated, else the ballot with what is missing."""
+    _current, lines = selectors.ballot_for_panelist(panelist, delphi_round)
+    progress = selectors.ballot_progress(lines)
+    if not progress.complete:
+        missing = len(progress.unrated)
+        error = ngettext(
+            "Your answers were saved, but %(n)d item is not rated yet: rate it to submit.",
+            "Your answers were saved, but %(n)d items are not rated yet: rate them to submit.",
+            missing,
+        ) % {"n": missing}
+        return _ballot_page(request, study, delphi_round, panelist, {}, {}, error, 400)
+    return render(
+        request,
+        "consensus/ballot_confirm.html",
+        {"study": study, "round": delphi_round, "lines": lines, "progress": progress},
     )

@@ -128,7 +128,9 @@ def test_someone_who_stops_answering_cannot_be_followed_back_to_their_earlier_ra
         .get(reverse("consensus:export-comments-csv", args=[study.pk]))
         .content.decode("utf-8-sig")
     )
-    assert [row[3] for row in list(csv.reader(io.StringIO(csv_text)))[1:]] == ["signé"] * 12
+    assert [row[3] for row in list(csv.reader(io.StringIO(csv_text), delimiter=";"))[1:]] == [
+        "signé"
+    ] * 12
 
 
 # --- ballot comments ------------------------------------------------------------------------

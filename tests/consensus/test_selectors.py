@@ -91,7 +91,8 @@ def test_participation_counts_categories_pending_and_attrition():
     rating_save(user=first_panelist.user, round_item=second.round_items.get(), score=5)
     rounds = selectors.study_participation(study)
     assert [(p.submitted, p.invited) for p in rounds] == [(3, 3), (0, 3)]
-    assert rounds[1].started == 1 and rounds[1].lost_since_previous == 3
+    # An open round has lost nobody yet: its panelists may still answer.
+    assert rounds[1].started == 1 and rounds[1].lost_since_previous is None
     assert len(rounds[1].pending) == 3
     # Three categories of one panelist each: pooled, since each is below k (5).
     assert [(c.category, c.invited, c.submitted) for c in rounds[0].by_category] == [
@@ -125,3 +126,18 @@ def test_feedback_shows_group_and_own_rating_only():
     feedback = lines[0].feedback
     assert feedback.own_score == 2 and feedback.median == 8 and feedback.n == 3
     assert dict(feedback.histogram) == {1: 0, 2: 1, 3: 0, 4: 0, 5: 0, 6: 0, 7: 0, 8: 1, 9: 1}
+
+
+def test_attrition_counts_only_once_the_round_is_closed():
+    study = study_with_panel(n_items=1, n_panelists=3)
+    _round(study, [(9,), (8,), (7,)])
+    second = round_open(user=study.created_by, study=study)
+    first_panelist = study.panelists.order_by("pk").first()
+    ballot_submit(
+        user=first_panelist.user,
+        delphi_round=second,
+        answers={second.round_items.get().pk: Answer(5)},
+    )
+    assert selectors.study_participation(study)[1].lost_since_previous is None
+    round_close(user=study.created_by, delphi_round=second)
+    assert selectors.study_participation(study)[1].lost_since_previous == 2

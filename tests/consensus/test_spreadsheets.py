@@ -61,7 +61,7 @@ def test_no_cell_of_any_export_is_a_formula():
     assert seen > 50
     for name in ("export-csv", "export-comments-csv"):
         text = client.get(reverse(f"consensus:{name}", args=[study.pk])).content.decode("utf-8-sig")
-        rows = list(csv.reader(io.StringIO(text, newline="")))
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
         assert len(rows) > 5
         for row in rows:
             for cell in row:

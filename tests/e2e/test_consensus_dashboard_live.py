@@ -21,7 +21,7 @@ def test_dashboard_counts_ballots_as_they_arrive(seeded, asgi_user_page, axe):
     dashboard.goto(f"/consensus/etudes/{study.pk}/")
     region = dashboard.locator("#participation")
     expect(region).to_have_attribute("data-connected", "1")
-    expect(region).to_contain_text("0 panélistes sur 3 ont soumis")
+    expect(region).to_contain_text("0 panéliste sur 3 a soumis")
     assert axe(dashboard) == []
 
     for answered, panelist in enumerate(panelists[:2], start=1):
@@ -29,10 +29,15 @@ def test_dashboard_counts_ballots_as_they_arrive(seeded, asgi_user_page, axe):
         ballot.goto(f"/consensus/tours/{study.rounds.get().pk}/bulletin/")
         for fieldset in ballot.locator("fieldset.ballot-item").all():
             fieldset.get_by_label("7", exact=True).check()
-        ballot.get_by_role("button", name="Soumettre mon questionnaire").click()
+        ballot.get_by_role("button", name="Soumettre", exact=True).click()
+        ballot.get_by_role("button", name="Confirmer et soumettre").click()
         expect(ballot.get_by_text("Merci : votre questionnaire a été soumis.")).to_be_visible()
         # No reload: the fragment was pushed over the WebSocket.
-        expect(region).to_contain_text(f"{answered} panélistes sur 3 ont soumis")
+        expect(region).to_contain_text(
+            f"{answered} panéliste sur 3 a soumis"
+            if answered == 1
+            else f"{answered} panélistes sur 3 ont soumis"
+        )
         expect(region).to_have_attribute("data-live", "1")
 
     # The one who has not answered yet is named for a reminder; those who did are not.

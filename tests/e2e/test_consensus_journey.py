@@ -48,10 +48,11 @@ def login(browser, live_server):
 def _rate(page, scores, *, submit: bool) -> None:
     for fieldset, score in zip(page.locator("fieldset.ballot-item").all(), scores, strict=True):
         fieldset.get_by_label(str(score), exact=True).check()
-    page.get_by_role(
-        "button",
-        name="Soumettre mon questionnaire" if submit else "Enregistrer et terminer plus tard",
-    ).click()
+    if submit:
+        page.get_by_role("button", name="Soumettre", exact=True).click()
+        page.get_by_role("dialog").get_by_role("button", name="Confirmer et soumettre").click()
+    else:
+        page.get_by_role("button", name="Enregistrer et terminer plus tard").click()
 
 
 def test_two_round_study(seeded, login, axe, live_server):
@@ -78,7 +79,7 @@ def test_two_round_study(seeded, login, axe, live_server):
         "Chloé": "Patient partenaire",
     }
     for name, label in categories.items():
-        fac.get_by_label(f"{name} Test").select_option(label=label)
+        fac.get_by_label(f"Catégorie : {name} Test").select_option(label=label)
     fac.get_by_role("button", name="Créer l’étude").click()
     expect(fac.get_by_role("heading", level=1)).to_have_text("Radiologie et IA — Delphi")
     fac.get_by_role("button", name="Ouvrir le tour 1").click()
@@ -113,6 +114,7 @@ def test_two_round_study(seeded, login, axe, live_server):
     # The facilitator sees the participation, closes round 1 and opens round 2.
     fac.reload()
     expect(fac.locator("#participation")).to_contain_text("3 panélistes sur 3")
+    fac.get_by_role("link", name="Clore le tour 1…").click()
     fac.get_by_role("button", name="Clore le tour 1").click()
     expect(fac.get_by_text("Le tour 1 est clos.")).to_be_visible()
     fac.get_by_role("button", name="Ouvrir le tour 2").click()
@@ -137,6 +139,7 @@ def test_two_round_study(seeded, login, axe, live_server):
         _rate(page, [min(9, s + 1) if s >= 5 else max(1, s - 1) for s in scores], submit=True)
         expect(page.get_by_text("Merci : votre questionnaire a été soumis.")).to_be_visible()
     fac.reload()
+    fac.get_by_role("link", name="Clore le tour 2…").click()
     fac.get_by_role("button", name="Clore le tour 2").click()
     expect(fac.get_by_text("Le tour 2 est clos.")).to_be_visible()
 

@@ -64,7 +64,7 @@ def test_a_ballot_cut_by_a_dropped_connection_is_retried_and_stored_once(client,
     client.force_login(panelist.user)
     url = reverse("consensus:ballot", args=[open_round.pk])
     data = {f"score-{item.pk}": str(6 + n) for n, item in enumerate(items)}
-    data |= {f"comment-{items[0].pk}": "mon commentaire", "submit": ""}
+    data |= {f"comment-{items[0].pk}": "mon commentaire", "submit": "", "confirmed": "1"}
 
     dropped = BackendTerminatedAt(table)
     with connection.execute_wrapper(dropped):

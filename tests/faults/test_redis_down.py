@@ -38,7 +38,7 @@ def ballot_submitted(client: Client, delphi_round) -> None:
     url = reverse("consensus:ballot", args=[delphi_round.pk])
     assert client.get(url).status_code == 200
     data = {f"score-{item.pk}": "7" for item in delphi_round.round_items.all()}
-    response = client.post(url, {**data, "submit": ""})
+    response = client.post(url, {**data, "submit": "", "confirmed": "1"})
     assert response.status_code == 302, response.content.decode()[:2000]
 
 

@@ -28,3 +28,44 @@
     update();
   });
 })();
+
+// Submitting: a confirmation dialog (without JS, the server shows a confirmation page).
+(function () {
+  "use strict";
+  var form = document.getElementById("ballot-form");
+  var dialog = document.getElementById("ballot-confirm");
+  if (!form || !dialog || typeof dialog.showModal !== "function") return;
+  var total = parseInt(form.dataset.total, 10);
+  function rated() {
+    var names = {};
+    form.querySelectorAll("input[type=radio]:checked").forEach(function (input) {
+      names[input.name] = true;
+    });
+    return Object.keys(names).length;
+  }
+  var submitter = null;
+  form.addEventListener("submit", function (event) {
+    var button = event.submitter;
+    if (!button || button.name !== "submit" || form.querySelector("input[name=confirmed]")) return;
+    var count = rated();
+    if (count < total) return; // the server saves and says which items are left
+    event.preventDefault();
+    submitter = button;
+    dialog.querySelector(".confirm-dialog__progress").textContent = dialog.dataset.rated
+      .replace("{rated}", String(count)).replace("{total}", String(total));
+    dialog.showModal();
+  });
+  dialog.querySelector("[data-cancel]").addEventListener("click", function () {
+    dialog.close();
+    if (submitter) submitter.focus();
+  });
+  dialog.querySelector("[data-confirm]").addEventListener("click", function () {
+    var confirmed = document.createElement("input");
+    confirmed.type = "hidden";
+    confirmed.name = "confirmed";
+    confirmed.value = "1";
+    form.appendChild(confirmed);
+    dialog.close();
+    form.requestSubmit(submitter);
+  });
+})();

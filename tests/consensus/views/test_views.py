@@ -113,13 +113,16 @@ def test_results_exports_and_reports_are_pseudonymised(client):
     ]
     results = client.get(reverse("consensus:results", args=[study.pk])).content.decode()
     exported = client.get(reverse("consensus:export-csv", args=[study.pk])).content
-    rows = list(csv.reader(io.StringIO(exported.decode("utf-8-sig"))))
-    assert rows[0] == ["item", "version", "round", "panelist", "score"]
+    # For people: a French Excel opens it as is (BOM, semicolons, French headers).
+    assert exported.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(exported.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == ["Item", "Version", "Tour", "Panéliste (pseudonyme)", "Cotation"]
     assert len(rows) == 11 and all(r[3].startswith("P-") for r in rows[1:])
     assert len({r[3] for r in rows[1:]}) == 5
     comments = client.get(reverse("consensus:export-comments-csv", args=[study.pk])).content
-    rows = list(csv.reader(io.StringIO(comments.decode("utf-8-sig"))))
-    assert rows[0] == ["item", "version", "round", "comment"] and len(rows) == 11
+    assert comments.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(comments.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == ["Item", "Version", "Tour", "Commentaire"] and len(rows) == 11
     xlsx = client.get(reverse("consensus:export-xlsx", args=[study.pk])).content
     cells = [
         c
