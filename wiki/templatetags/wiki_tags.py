@@ -4,14 +4,26 @@ from django.utils.safestring import mark_safe
 from wiki.models import Watch
 from wiki.permissions import can_edit_page
 from wiki.rendering import render_markdown
+from wiki.visibility import PUBLIC, request_reader
 
 register = template.Library()
 
 
 @register.filter(name="markdown")
 def markdown_filter(text: str) -> str:
+    """Markdown for the public (wikilinks to published pages only). Pages use the
+    `wiki_markdown` tag, which resolves wikilinks for the request's reader."""
     # The HTML is sanitised by nh3 inside render(); only then is it marked safe.
     return mark_safe(render_markdown(text))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def wiki_markdown(context, text: str) -> str:
+    """Markdown rendered for the request's reader (wiki.visibility): a wikilink to a draft
+    they may read is blue, red for everyone else."""
+    request = context.get("request")
+    reader = request_reader(request) if request is not None else PUBLIC
+    return mark_safe(render_markdown(text, reader))  # noqa: S308
 
 
 @register.filter

@@ -1,6 +1,8 @@
 """Editing a page in the wiki itself: form, live preview, conflict view. Thin: the rules are in
 wiki/services/editing.py and wiki/forms.py."""
 
+import functools
+
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -141,7 +143,8 @@ def preview(request: HttpRequest) -> HttpResponse:
             _("The text is over %(limit)s characters: preview unavailable.")
             % {"limit": MAX_TEXT_LENGTH}
         )
-    return HttpResponse(markdown.render(text, resolver=wikilink_targets_resolved))
+    resolver = functools.partial(wikilink_targets_resolved, reader=request_reader(request))
+    return HttpResponse(markdown.render(text, resolver=resolver))
 
 
 def draft(request: HttpRequest, page_id: int) -> HttpResponse:
