@@ -176,6 +176,11 @@ def unpatrolled_count_per_college() -> list[dict]:
     )
 
 
+def unpatrolled_count_for_college(college_id: int | None) -> int:
+    """Unpatrolled changes of one college (None: of pages outside any college)."""
+    return Change.objects.unpatrolled().filter(college_id=college_id).count()
+
+
 def recent_changes_filter_choices(reader: Reader) -> dict:
     """Colleges and référentiels offered by the filter form (those `reader` may see)."""
 
