@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
@@ -24,5 +23,8 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Wagtail's page tree last: it catches every remaining path.
-urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)
+# Wagtail's page tree last: it catches every remaining path. Not under i18n_patterns: with an
+# unprefixed default language, LocaleMiddleware forces French on every path outside them
+# (search, recent changes, consensus). The reader's language is their choice (the language
+# cookie set by /i18n/setlang/), the same on every page.
+urlpatterns += [path("", include(wagtail_urls))]
