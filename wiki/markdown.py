@@ -93,6 +93,7 @@ RESERVED_IDS = frozenset(
         "recent-changes-live", "referentiels-title", "results-heading", "search-count",
         "search-q", "search-q-help", "site-search-q", "socle-title", "stability", "studies",
         "unpatrolled-heading", "watchlist-new", "watchlist-older", "watchlist-pages",
+        "drafts-caption", "site-menu", "refined-by-title", "competency-facts",
     }
 )  # fmt: skip
 RESERVED_ID_PREFIXES = ("id_", "change-", "hist-", "final-", "preview-title-")

@@ -93,6 +93,30 @@ def _link_target(
     return LinkTarget(url=reverse("wiki:draft", args=[pk]), title=draft_title or title)
 
 
+MY_DRAFTS_LIMIT = 200
+
+
+def drafts_editable(user, reader: Reader) -> list[Page]:
+    """The wiki pages with unpublished changes (never published, or edited since) that `user`
+    may edit (Wagtail's page permissions) and whose drafts `reader` reads (wiki.visibility),
+    most recently edited first; at most MY_DRAFTS_LIMIT."""
+    from wagtail.permission_policies.pages import PagePermissionPolicy
+
+    editable = PagePermissionPolicy().instances_user_has_any_permission_for(
+        user, {"add", "change", "publish"}
+    )
+    pages = Page.objects.filter(
+        has_unpublished_changes=True,
+        depth__gt=2,
+        pk__in=editable.values("pk"),
+    )
+    drafts_q = visibility.draft_pages_q(reader)
+    if drafts_q is not None:
+        pages = pages.filter(drafts_q)
+    pages = pages.order_by("-latest_revision_created_at", "path")[:MY_DRAFTS_LIMIT]
+    return list(pages.select_related("content_type"))
+
+
 def _url(url_path: str) -> str:
     # url_path is "/home/…/" under the site root page: drop the root's segment.
     parts = url_path.strip("/").split("/", 1)

@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wiki.context_processors.notifications",
+                "wiki.context_processors.contributor",
             ],
         },
     },
@@ -181,7 +182,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "/admin/login/"
+# The site's own sign-in page (French, the site's layout, a way back); Wagtail's admin keeps its
+# own. Both go through authenticate(request=...), so django-axes throttles both.
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
 
 # --- Login throttling (django-axes) -------------------------------------------------------
 # Both login pages (/admin/login/ for Wagtail, /django-admin/ for Django's admin) go through
