@@ -220,6 +220,32 @@ class CompetencyPage(Page):
         verbose_name = _("competency")
         verbose_name_plural = _("competencies")
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        reader = visibility.request_reader(request)
+        context.update(self.placement_for(reader))
+        context["refined_by"] = self.refined_by_for(reader)
+        return context
+
+    def placement_for(self, reader: visibility.Reader) -> dict:
+        """Where the competency sits: its domain and référentiel (if `reader` may see them)
+        and the professions it applies to (those of its référentiel)."""
+        domain = DomainPage.objects.parent_of(self).first()
+        referentiel = ReferentielPage.objects.ancestor_of(self).select_related("specialty").first()
+        if domain is not None and not visibility.may_view_page(reader, domain):
+            domain = None
+        if referentiel is not None and not visibility.may_view_page(reader, referentiel):
+            referentiel = None
+        professions = list(referentiel.professions.all()) if referentiel is not None else []
+        return {"domain": domain, "referentiel": referentiel, "professions": professions}
+
+    def refined_by_for(self, reader: visibility.Reader):
+        """The specialty competencies that refine this socle competency (« Déclinée dans »)
+        that `reader` may see: published ones, and drafts for those who may read them (linked
+        to the draft reader, as wikilinks to drafts are)."""
+        refining = CompetencyPage.objects.filter(socle_refs=self).order_by("code")
+        return visibility.visible_pages(refining, reader)
+
 
 class LearningOutcome(Orderable):
     page = ParentalKey(CompetencyPage, related_name="learning_outcomes", on_delete=models.CASCADE)
