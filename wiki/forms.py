@@ -48,8 +48,8 @@ class PageEditForm(forms.Form):
                         SIZE_ERROR,
                         code="too_long",
                         params={
-                            "length": f"{len(value):,}".replace(",", " "),
-                            "limit": f"{MAX_TEXT_LENGTH:,}".replace(",", " "),
+                            "length": f"{len(value):,}".replace(",", "\u202f"),
+                            "limit": f"{MAX_TEXT_LENGTH:,}".replace(",", "\u202f"),
                         },
                     ),
                 )

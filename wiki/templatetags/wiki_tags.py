@@ -53,3 +53,37 @@ def change_diff_url(change, previous_revision_id=None) -> str:
         diff = reverse("wiki:diff", args=[change.page_id])
         return f"{diff}?de={previous_revision_id}&a={change.revision_id}"
     return reverse("wiki:history", args=[change.page_id])
+
+
+NARROW_NBSP = "\u202f"
+
+
+@register.filter
+def fr_number(value) -> str:
+    """An integer with French thousands: a narrow no-break space (« 20 000 »)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return value
+    return f"{number:,}".replace(",", NARROW_NBSP).replace("-", "\u2212")
+
+
+@register.filter
+def signed_size(value) -> str:
+    """A size change as MediaWiki shows it: « +1 234 », « −56 », « 0 »."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return value
+    if number > 0:
+        return "+" + fr_number(number)
+    return fr_number(number)
+
+
+@register.filter
+def magnitude(value) -> int:
+    """The absolute value of an integer (plural forms of a size change: « −1 caractère »)."""
+    try:
+        return abs(int(value))
+    except (TypeError, ValueError):
+        return 0

@@ -61,7 +61,7 @@
     rows.forEach(function (row) {
       if (row.dataset.collegeId !== String(collegeId === null ? "" : collegeId)) return;
       var cell = row.querySelector(".unpatrolled-count");
-      if (cell) cell.textContent = String(count);
+      if (cell) cell.textContent = count.toLocaleString("fr-FR");
     });
   }
 
