@@ -52,3 +52,11 @@ def test_french_by_default_and_english_for_anonymous_readers_too(client):
     )
     _switch(client, "en")
     assert _h1(client.get("/recherche/").content.decode()) == "Search the wiki"
+
+
+def test_an_english_browser_still_gets_french_until_it_switches(client):
+    html = client.get("/recherche/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="fr">' in html
+    _switch(client, "en")
+    html = client.get("/recherche/", HTTP_ACCEPT_LANGUAGE="fr-FR").content.decode()
+    assert '<html lang="en">' in html
