@@ -270,6 +270,11 @@ DEMO_PASSWORD = None
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A 403 or 404 is the site answering as it should: one line, no traceback.
+    "filters": {"client_errors_short": {"()": "config.log_filters.ClientErrorsWithoutTraceback"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["client_errors_short"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    # Django's own console handler (DEBUG only) would print each record a second time, with
+    # its traceback: Django's records go to the root handler only.
+    "loggers": {"django": {"handlers": [], "propagate": True}},
 }
