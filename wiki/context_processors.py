@@ -20,6 +20,7 @@ def contributor(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"wiki_can_contribute": False}
+
     def contributes() -> bool:
         # The request's reader (often computed already by the view) knows the subtrees the
         # user may edit: a college editor costs no query; other roles ask the permissions.
