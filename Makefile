@@ -20,7 +20,8 @@ help:
 $(VENV)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	@# setuptools' editable-install banner (site/ next to the packages) is noise here.
+	PYTHONWARNINGS=ignore::UserWarning $(BIN)/pip install --quiet -e '.[dev]'
 	@touch $@
 
 install: $(VENV)/.installed
@@ -31,7 +32,7 @@ demo: install
 	$(DEV) $(BIN)/python manage.py load_demo_study
 	$(DEV) $(BIN)/python manage.py collectstatic --noinput -v 0
 	@$(DEV) $(BIN)/python manage.py demo_accounts --url http://$(HOST):$(PORT)/
-	$(DEV) $(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application
+	@$(DEV) $(BIN)/python -m config.serve $(HOST) $(PORT)
 
 serve: install
 	$(DEV) $(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application

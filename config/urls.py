@@ -1,6 +1,6 @@
 from django.conf import settings
-from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -14,6 +14,14 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path(
+        "connexion/",
+        auth_views.LoginView.as_view(
+            template_name="registration/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("wiki/", include("wiki.urls")),
     path("consensus/", include("consensus.urls")),
     path("programme/", include("wiki.urls_programme")),
@@ -27,5 +35,8 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Wagtail's page tree last: it catches every remaining path.
-urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)
+# Wagtail's page tree last: it catches every remaining path. Not under i18n_patterns: with an
+# unprefixed default language, LocaleMiddleware forces French on every path outside them
+# (search, recent changes, consensus). The reader's language is their choice (the language
+# cookie set by /i18n/setlang/), the same on every page.
+urlpatterns += [path("", include(wagtail_urls))]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wiki import visibility
 from wiki.models import (
@@ -37,7 +38,10 @@ def _socle_domains() -> QuerySet[DomainPage]:
 
 class ReferentielFilterForm(forms.Form):
     profession = forms.ModelChoiceField(
-        Profession.objects.none(), label=_("Profession"), required=False, to_field_name="slug"
+        Profession.objects.none(),
+        label=pgettext_lazy("filter", "Profession"),
+        required=False,
+        to_field_name="slug",
     )
     specialty = forms.ModelChoiceField(
         Specialty.objects.none(), label=_("Specialty (DES)"), required=False, to_field_name="slug"

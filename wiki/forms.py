@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wiki.models import CompetencyPage, DomainPage, EvaluationMethod, ReferentielPage
+from wiki.text import NormalisedCharField
 
 MAX_TEXT_LENGTH = 200_000
 SIZE_ERROR = _(
@@ -14,7 +15,7 @@ SIZE_ERROR = _(
 
 
 def _sized(label, *, required=False, rows=12, help_text=""):
-    return forms.CharField(
+    return NormalisedCharField(
         label=label,
         required=required,
         help_text=help_text,
@@ -47,8 +48,8 @@ class PageEditForm(forms.Form):
                         SIZE_ERROR,
                         code="too_long",
                         params={
-                            "length": f"{len(value):,}".replace(",", " "),
-                            "limit": f"{MAX_TEXT_LENGTH:,}".replace(",", " "),
+                            "length": f"{len(value):,}".replace(",", "\u202f"),
+                            "limit": f"{MAX_TEXT_LENGTH:,}".replace(",", "\u202f"),
                         },
                     ),
                 )

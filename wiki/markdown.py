@@ -100,6 +100,7 @@ RESERVED_IDS = frozenset(
         "ballot-confirm", "ballot-confirm-title", "ballot-form", "ballot-progress-title",
         "items-hint", "items-title", "panel-count", "panel-filter", "panel-list",
         "panel-picker", "panel-select-shown",
+        "drafts-caption", "site-menu", "refined-by-title", "competency-facts",
     }
 )  # fmt: skip
 # The programme's pages (wiki/templates/wiki/programme/).

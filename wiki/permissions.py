@@ -3,7 +3,7 @@
 from wagtail.models import Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from wiki.roles import PATROLLERS, STEERING_COMMITTEE, TRUSTED_EDITORS
+from wiki.roles import ADMIN_ROLES, PATROLLERS, ROLE_GROUPS, STEERING_COMMITTEE, TRUSTED_EDITORS
 from wiki.visibility import may_view_page, reader_for
 
 
@@ -36,6 +36,18 @@ def can_edit_some_page(user) -> bool:
     if user is None or not user.is_authenticated:
         return False
     return PagePermissionPolicy().user_has_any_permission(user, {"add", "change", "publish"})
+
+
+def can_contribute(user) -> bool:
+    """Whether the user edits pages: the roles that reach the Wagtail admin (wiki.roles
+    ADMIN_ROLES), administrators, and whoever may edit some page. Only they are offered
+    « Contribuer » and « Mes brouillons »; a panelist would land in an empty admin."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    admin_groups = [ROLE_GROUPS[role] for role in ADMIN_ROLES if role in ROLE_GROUPS]
+    return _in_groups(user, *admin_groups) or can_edit_some_page(user)
 
 
 def can_follow_page_editors(user, page_id: int) -> bool:

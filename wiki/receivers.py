@@ -65,3 +65,6 @@ def page_saved_links(sender, instance, created: bool, raw: bool = False, **kwarg
     if update_fields is not None and not {"title", "code"} & set(update_fields):
         return
     page_links_retarget(instance)
+    # A new page (a draft, for its editors) or a new name: cached renderings may hold its
+    # wikilinks red.
+    links_version_bump()

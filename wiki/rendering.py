@@ -1,14 +1,17 @@
-"""Rendered Markdown, cached. A cached fragment is keyed by its text and by the link-graph
-version, which moves whenever a page is published, unpublished, moved or deleted: a link that
-turns red or blue is never served stale."""
+"""Rendered Markdown, cached. A cached fragment is keyed by its text, by the link-graph
+version, which moves whenever a page is created, renamed, published, unpublished, moved or
+deleted (a link that turns red or blue is never served stale), and by the reader's audience
+(wiki.visibility.audience_key): a wikilink to a draft is blue for those who may read it and red
+for everyone else, and the two renderings never share an entry."""
 
+import functools
 import hashlib
 import logging
 
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
-from wiki import markdown
+from wiki import markdown, visibility
 from wiki.selectors import wikilink_targets_resolved
 
 logger = logging.getLogger(__name__)
@@ -39,18 +42,20 @@ def links_version_bump() -> None:
         logger.warning("could not move the links version", exc_info=True)
 
 
-def render_markdown(text: str) -> str:
+def render_markdown(text: str, reader: visibility.Reader = visibility.PUBLIC) -> str:
+    """`text` rendered for `reader`: its wikilinks resolve to the pages `reader` may see."""
     if not text:
         return ""
     digest = hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
     try:
-        key = f"wiki:md:{links_version()}:{digest}"
+        audience = visibility.audience_key(reader)
+        key = f"wiki:md:{links_version()}:{audience}:{digest}"
         html = cache.get(key)
     except Exception:  # a cache outage slows pages down, it must not break them
         logger.warning("rendering cache unavailable", exc_info=True)
-        return _render(text)
+        return _render(text, reader)
     if html is None:
-        rendered = _render_result(text)
+        rendered = _render_result(text, reader)
         html = rendered.html
         try:
             cache.set(key, html, TTL_SECONDS if rendered.complete else INCOMPLETE_TTL_SECONDS)
@@ -64,19 +69,19 @@ def plain_notice() -> str:
     return _("This text could not be formatted in time: it is shown as typed.")
 
 
-def render_preview(text: str) -> str:
-    """The editor's live preview: rendered as the page will be, never cached."""
-    return markdown.render(text, resolver=wikilink_targets_resolved, notice=plain_notice())
+def render_preview(text: str, reader: visibility.Reader) -> str:
+    """The editor's live preview: rendered as the page will be for `reader`, never cached."""
+    resolver = functools.partial(wikilink_targets_resolved, reader=reader)
+    return markdown.render(text, resolver=resolver, notice=plain_notice())
 
 
-def _render(text: str) -> str:
-    return _render_result(text).html
+def _render(text: str, reader: visibility.Reader) -> str:
+    return _render_result(text, reader).html
 
 
-def _render_result(text: str) -> markdown.Rendered:
-    rendered = markdown.render_result(
-        text, resolver=wikilink_targets_resolved, notice=plain_notice()
-    )
+def _render_result(text: str, reader: visibility.Reader) -> markdown.Rendered:
+    resolver = functools.partial(wikilink_targets_resolved, reader=reader)
+    rendered = markdown.render_result(text, resolver=resolver, notice=plain_notice())
     if not rendered.complete:
         logger.warning("Markdown text of %s characters shown as plain text", len(text))
     return rendered

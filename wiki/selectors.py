@@ -4,7 +4,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Case, Count, OuterRef, Q, QuerySet, Subquery, When
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import GroupPagePermission, Page, Revision
 
@@ -28,37 +29,92 @@ from wiki.models.changes import PATROL_ACTIONS
 from wiki.visibility import Reader
 
 
-def wikilink_targets_resolved(targets: Iterable[str]) -> dict[str, LinkTarget]:
-    """Resolve wikilink targets by competency code first, then by page title (live pages).
+def wikilink_targets_resolved(
+    targets: Iterable[str], reader: Reader = visibility.PUBLIC
+) -> dict[str, LinkTarget]:
+    """Resolve wikilink targets by competency code first, then by page title, among the pages
+    `reader` may see (wiki.visibility): a published version they read links to the page, a
+    draft they read (a page never published, for its editors) links to the draft reader.
 
     Two queries whatever the number of links.
     """
     wanted = {normalise_target(t) for t in targets}
     if not wanted:
         return {}
+    published = visibility.published_pages_q(reader)
+    drafts = visibility.draft_pages_q(reader)
+    pages = Page.objects.annotate(
+        published_read=Case(When(published, then=True), default=False, output_field=BooleanField())
+    )
+    if drafts is not None:
+        pages = pages.filter(published | drafts)
     resolved: dict[str, LinkTarget] = {}
     codes = {t.upper(): t for t in wanted}
-    for code, title, url_path in (
-        CompetencyPage.objects.live()
-        .filter(code__in=list(codes))
-        .values_list("code", "title", "url_path")
+    competencies = pages.filter(
+        pk__in=CompetencyPage.objects.filter(code__in=list(codes)).values("pk")
+    ).order_by("-published_read")
+    for pk, code, title, draft_title, url_path, published_read in competencies.values_list(
+        "pk", "competencypage__code", "title", "draft_title", "url_path", "published_read"
     ):
-        resolved[codes[code]] = LinkTarget(url=_url(url_path), title=title)
+        resolved.setdefault(
+            codes[code], _link_target(pk, title, draft_title, url_path, published_read)
+        )
     remaining = [t for t in wanted if t not in resolved]
     if remaining:
         title_q = Q()
         for title in remaining:
-            title_q |= Q(title__iexact=title)
+            # The live title of pages read published, the working title of drafts.
+            title_q |= Q(published_read=True, title__iexact=title)
+            title_q |= Q(published_read=False, draft_title__iexact=title)
         # Several spellings may differ only by case: each gets the same page.
         lowered: dict[str, list[str]] = {}
         for target in remaining:
             lowered.setdefault(target.lower(), []).append(target)
-        for title, url_path in (
-            Page.objects.live().filter(title_q).order_by("depth").values_list("title", "url_path")
-        ):
-            for key in lowered.get(title.lower(), []):
-                resolved.setdefault(key, LinkTarget(url=_url(url_path), title=title))
+        rows = (
+            pages.filter(depth__gt=1)
+            .filter(title_q)
+            .order_by("-published_read", "depth")
+            .values_list("pk", "title", "draft_title", "url_path", "published_read")
+        )
+        for pk, title, draft_title, url_path, published_read in rows:
+            shown = title if published_read else draft_title
+            for key in lowered.get(shown.lower(), []):
+                resolved.setdefault(
+                    key, _link_target(pk, title, draft_title, url_path, published_read)
+                )
     return resolved
+
+
+def _link_target(
+    pk: int, title: str, draft_title: str, url_path: str, published_read: bool
+) -> LinkTarget:
+    if published_read:
+        return LinkTarget(url=_url(url_path), title=title)
+    return LinkTarget(url=reverse("wiki:draft", args=[pk]), title=draft_title or title)
+
+
+MY_DRAFTS_LIMIT = 200
+
+
+def drafts_editable(user, reader: Reader) -> list[Page]:
+    """The wiki pages with unpublished changes (never published, or edited since) that `user`
+    may edit (Wagtail's page permissions) and whose drafts `reader` reads (wiki.visibility),
+    most recently edited first; at most MY_DRAFTS_LIMIT."""
+    from wagtail.permission_policies.pages import PagePermissionPolicy
+
+    editable = PagePermissionPolicy().instances_user_has_any_permission_for(
+        user, {"add", "change", "publish"}
+    )
+    pages = Page.objects.filter(
+        has_unpublished_changes=True,
+        depth__gt=2,
+        pk__in=editable.values("pk"),
+    )
+    drafts_q = visibility.draft_pages_q(reader)
+    if drafts_q is not None:
+        pages = pages.filter(drafts_q)
+    pages = pages.order_by("-latest_revision_created_at", "path")[:MY_DRAFTS_LIMIT]
+    return list(pages.select_related("content_type"))
 
 
 def _url(url_path: str) -> str:
@@ -142,6 +198,11 @@ def unpatrolled_count_per_college() -> list[dict]:
         .annotate(count=Count("id"))
         .order_by("-count", "college__name")
     )
+
+
+def unpatrolled_count_for_college(college_id: int | None) -> int:
+    """Unpatrolled changes of one college (None: of pages outside any college)."""
+    return Change.objects.unpatrolled().filter(college_id=college_id).count()
 
 
 def recent_changes_filter_choices(reader: Reader) -> dict:

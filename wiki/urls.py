@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:page_id>/modifier/", editing.page_edit, name="edit"),
     path("apercu/", editing.preview, name="preview"),
     path("<int:page_id>/brouillon/", editing.draft, name="draft"),
+    path("mes-brouillons/", editing.my_drafts, name="my-drafts"),
     # History, diffs, revert.
     path("<int:page_id>/historique/", history.page_history, name="history"),
     path("<int:page_id>/diff/", history.page_diff, name="diff"),

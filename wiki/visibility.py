@@ -18,6 +18,7 @@ questions (``may_view_page``, ``may_read_drafts``, ``may_view_revision``).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 from django.db.models import Q
@@ -97,6 +98,23 @@ def reader_for(user, session=None) -> Reader:
         draft_paths=paths,
         passed_restrictions=_passed(session),
     )
+
+
+def audience_key(reader: Reader) -> str:
+    """A short key shared by every reader who may see exactly the same pages as `reader`
+    (the user id left out): caches of what depends on visibility are keyed by it, so that
+    two audiences never share an entry."""
+    if reader == PUBLIC:
+        return "public"
+    parts = (
+        reader.authenticated,
+        reader.superuser,
+        reader.all_drafts,
+        reader.group_ids,
+        reader.draft_paths,
+        tuple(sorted(reader.passed_restrictions)),
+    )
+    return hashlib.blake2b(repr(parts).encode(), digest_size=8).hexdigest()
 
 
 def request_reader(request) -> Reader:

@@ -57,7 +57,7 @@ MIDDLEWARE = [
     "config.csp.SiteCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "config.locale.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wiki.context_processors.notifications",
+                "wiki.context_processors.contributor",
             ],
         },
     },
@@ -181,7 +182,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "/admin/login/"
+# The site's own sign-in page (French, the site's layout, a way back); Wagtail's admin keeps its
+# own. Both go through authenticate(request=...), so django-axes throttles both.
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
 
 # --- Login throttling (django-axes) -------------------------------------------------------
 # Both login pages (/admin/login/ for Wagtail, /django-admin/ for Django's admin) go through
@@ -265,6 +270,11 @@ DEMO_PASSWORD = None
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A 403 or 404 is the site answering as it should: one line, no traceback.
+    "filters": {"client_errors_short": {"()": "config.log_filters.ClientErrorsWithoutTraceback"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["client_errors_short"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    # Django's own console handler (DEBUG only) would print each record a second time, with
+    # its traceback: Django's records go to the root handler only.
+    "loggers": {"django": {"handlers": [], "propagate": True}},
 }

@@ -1,4 +1,4 @@
-"""Login throttling (django-axes) on both login pages: per account and per address."""
+"""Login throttling (django-axes) on every login page: per account and per address."""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "un mot de passe correct 2026"
-LOGIN_PAGES = ["/admin/login/", "/django-admin/login/"]
+LOGIN_PAGES = ["/connexion/", "/admin/login/", "/django-admin/login/"]
 
 
 @pytest.fixture

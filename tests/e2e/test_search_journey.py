@@ -30,7 +30,7 @@ def test_search_journey_with_autocompletion_and_facets(search_indexed, page, axe
     expect(page.get_by_role("option", name=re.compile("Données de santé"))).to_be_visible()
     # Keyboard: the arrows move through the suggestions, Escape closes the list.
     box.press("ArrowDown")
-    first = page.get_by_role("option").first
+    first = page.get_by_role("listbox").get_by_role("option").first
     expect(first).to_have_attribute("aria-selected", "true")
     expect(box).to_have_attribute("aria-activedescendant", first.get_attribute("id"))
     box.press("Escape")

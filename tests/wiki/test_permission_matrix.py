@@ -128,7 +128,7 @@ def _page(name: str):
 
 
 def _ok(response) -> bool:
-    return response.status_code in (200, 302) and "/login/" not in response.get("Location", "")
+    return response.status_code in (200, 302) and "/connexion/" not in response.get("Location", "")
 
 
 def do_read_drafts(client, user, page) -> bool:

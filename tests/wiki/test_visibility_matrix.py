@@ -95,7 +95,7 @@ def test_draft_reader(world, role):
             if level(role, state) == "P":  # sent to the published page
                 assert response["Location"] == entry.page.url
             elif response.status_code == 302:
-                assert "/login/" in response["Location"]
+                assert "/connexion/" in response["Location"]
 
 
 @pytest.mark.parametrize("role", ROLE_NAMES)
@@ -151,7 +151,7 @@ def test_discussions(world, role):
         response = client.get(reverse("wiki:discussion", args=[entry.page.pk]))
         body = response.content.decode()
         if role == "anonymous":
-            assert response.status_code == 302 and "/login/" in response["Location"]
+            assert response.status_code == 302 and "/connexion/" in response["Location"]
         elif level(role, state) == "-":
             assert response.status_code == 404, (role, state)
         else:
@@ -273,11 +273,11 @@ def test_consensus_exports(role):
     for name in ("consensus:export-csv", "consensus:export-xlsx"):
         response = client.get(reverse(name, args=[study.pk]))
         if EXPORT_ROLES[role]:
-            assert response.status_code != 403 and "/login/" not in response.get("Location", "")
+            assert response.status_code != 403 and "/connexion/" not in response.get("Location", "")
         else:
             assert response.status_code in (302, 403), (role, name, response.status_code)
             if response.status_code == 302:
-                assert "/login/" in response["Location"]
+                assert "/connexion/" in response["Location"]
 
 
 def test_a_password_restriction_is_passed_only_by_its_session(world):

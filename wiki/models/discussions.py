@@ -5,6 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
+from wiki.text import NormalisedTextField
+
 
 class Thread(models.Model):
     page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="wiki_threads")
@@ -40,7 +42,7 @@ class Message(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    body = models.TextField(_("message (Markdown)"))
+    body = NormalisedTextField(_("message (Markdown)"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -8,6 +8,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from wiki import visibility
+from wiki.text import NormalisedTextField
 
 from .institutions import Institution, Profession, Specialty
 
@@ -40,7 +41,7 @@ def _children(model, parent, request):
 
 
 class HomePage(Page):
-    intro = models.TextField(_("introduction (Markdown)"), blank=True)
+    intro = NormalisedTextField(_("introduction (Markdown)"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     subpage_types = ["wiki.ReferentielPage"]
@@ -104,7 +105,7 @@ class ReferentielPage(Page):
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     source = models.CharField(_("source"), max_length=255, blank=True)
-    intro = models.TextField(_("introduction (Markdown)"), blank=True)
+    intro = NormalisedTextField(_("introduction (Markdown)"), blank=True)
 
     content_panels = [
         *Page.content_panels,
@@ -138,7 +139,7 @@ class ReferentielPage(Page):
 
 class DomainPage(Page):
     code = models.CharField(_("code"), max_length=20)
-    intro = models.TextField(_("introduction (Markdown)"), blank=True)
+    intro = NormalisedTextField(_("introduction (Markdown)"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("code"), FieldPanel("intro")]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
@@ -178,7 +179,7 @@ class CompetencyPage(Page):
 
     # Stable across renames: Delphi items, exports and wikilinks point to it.
     code = models.CharField(_("code"), max_length=30, unique=True)
-    statement = models.TextField(_("statement"), blank=True)
+    statement = NormalisedTextField(_("statement"), blank=True)
     rank = models.CharField(_("rank"), max_length=1, choices=Rank.choices, blank=True)
     evaluation_methods = ParentalManyToManyField(
         EvaluationMethod, verbose_name=_("evaluation methods"), blank=True
@@ -190,8 +191,8 @@ class CompetencyPage(Page):
         blank=True,
         related_name="refined_by",
     )
-    body = models.TextField(_("body (Markdown)"), blank=True)
-    references = models.TextField(_("references (Markdown)"), blank=True)
+    body = NormalisedTextField(_("body (Markdown)"), blank=True)
+    references = NormalisedTextField(_("references (Markdown)"), blank=True)
 
     content_panels = [
         *Page.content_panels,
@@ -218,6 +219,32 @@ class CompetencyPage(Page):
     class Meta:
         verbose_name = _("competency")
         verbose_name_plural = _("competencies")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        reader = visibility.request_reader(request)
+        context.update(self.placement_for(reader))
+        context["refined_by"] = self.refined_by_for(reader)
+        return context
+
+    def placement_for(self, reader: visibility.Reader) -> dict:
+        """Where the competency sits: its domain and référentiel (if `reader` may see them)
+        and the professions it applies to (those of its référentiel)."""
+        domain = DomainPage.objects.parent_of(self).first()
+        referentiel = ReferentielPage.objects.ancestor_of(self).select_related("specialty").first()
+        if domain is not None and not visibility.may_view_page(reader, domain):
+            domain = None
+        if referentiel is not None and not visibility.may_view_page(reader, referentiel):
+            referentiel = None
+        professions = list(referentiel.professions.all()) if referentiel is not None else []
+        return {"domain": domain, "referentiel": referentiel, "professions": professions}
+
+    def refined_by_for(self, reader: visibility.Reader):
+        """The specialty competencies that refine this socle competency (« Déclinée dans »)
+        that `reader` may see: published ones, and drafts for those who may read them (linked
+        to the draft reader, as wikilinks to drafts are)."""
+        refining = CompetencyPage.objects.filter(socle_refs=self).order_by("code")
+        return visibility.visible_pages(refining, reader)
 
 
 class LearningOutcome(Orderable):

@@ -10,13 +10,14 @@ from wagtail.models import Page
 
 from wiki.models import Message, Thread
 from wiki.permissions import can_discuss_page, can_resolve_thread
+from wiki.text import newlines_normalised
 
 BODY_MAX_LENGTH = 20_000
 TITLE_MAX_LENGTH = Thread._meta.get_field("title").max_length
 
 
 def _clean_body(body: str) -> str:
-    body = (body or "").strip()
+    body = newlines_normalised(body or "").strip()
     if not body:
         raise ValidationError({"body": _("Write a message.")}, code="required")
     if len(body) > BODY_MAX_LENGTH:

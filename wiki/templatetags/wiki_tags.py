@@ -5,14 +5,26 @@ from django.utils.safestring import mark_safe
 from wiki.models import Watch
 from wiki.permissions import can_edit_page
 from wiki.rendering import render_markdown
+from wiki.visibility import PUBLIC, request_reader
 
 register = template.Library()
 
 
 @register.filter(name="markdown")
 def markdown_filter(text: str) -> str:
+    """Markdown for the public (wikilinks to published pages only). Pages use the
+    `wiki_markdown` tag, which resolves wikilinks for the request's reader."""
     # The HTML is sanitised by nh3 inside render(); only then is it marked safe.
     return mark_safe(render_markdown(text))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def wiki_markdown(context, text: str) -> str:
+    """Markdown rendered for the request's reader (wiki.visibility): a wikilink to a draft
+    they may read is blue, red for everyone else."""
+    request = context.get("request")
+    reader = request_reader(request) if request is not None else PUBLIC
+    return mark_safe(render_markdown(text, reader))  # noqa: S308
 
 
 @register.filter
@@ -38,3 +50,37 @@ def change_diff_url(change, previous_revision_id=None) -> str:
         diff = reverse("wiki:diff", args=[change.page_id])
         return f"{diff}?de={previous_revision_id}&a={change.revision_id}"
     return reverse("wiki:history", args=[change.page_id])
+
+
+NARROW_NBSP = "\u202f"
+
+
+@register.filter
+def fr_number(value) -> str:
+    """An integer with French thousands: a narrow no-break space (« 20 000 »)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return value
+    return f"{number:,}".replace(",", NARROW_NBSP).replace("-", "\u2212")
+
+
+@register.filter
+def signed_size(value) -> str:
+    """A size change as MediaWiki shows it: « +1 234 », « −56 », « 0 »."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return value
+    if number > 0:
+        return "+" + fr_number(number)
+    return fr_number(number)
+
+
+@register.filter
+def magnitude(value) -> int:
+    """The absolute value of an integer (plural forms of a size change: « −1 caractère »)."""
+    try:
+        return abs(int(value))
+    except (TypeError, ValueError):
+        return 0

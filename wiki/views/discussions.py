@@ -18,19 +18,20 @@ from wiki.models import Message, Thread
 from wiki.permissions import can_discuss_page, can_resolve_thread
 from wiki.services import discussions
 from wiki.services.discussions import BODY_MAX_LENGTH, TITLE_MAX_LENGTH
+from wiki.text import NormalisedCharField
 from wiki.visibility import may_view_page, request_reader
 
 
 class ThreadForm(forms.Form):
     # No max_length here: the service gives the clear message, and nothing typed is cut.
     title = forms.CharField(label=gettext_lazy("Subject"), required=False)
-    body = forms.CharField(
+    body = NormalisedCharField(
         label=gettext_lazy("Message (Markdown)"), widget=forms.Textarea, required=False
     )
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(
+    body = NormalisedCharField(
         label=gettext_lazy("Your reply (Markdown)"), widget=forms.Textarea, required=False
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -14,8 +14,9 @@ from wagtail.models import Page
 from wiki.diff import word_diff
 from wiki.exceptions import EditConflict, PageLocked
 from wiki.forms import MAX_TEXT_LENGTH, edit_form_class, initial_from_page
-from wiki.permissions import can_edit_page, can_edit_some_page
+from wiki.permissions import can_contribute, can_edit_page, can_edit_some_page
 from wiki.rendering import render_preview
+from wiki.selectors import drafts_editable
 from wiki.services.editing import page_edit as page_edit_service
 from wiki.services.editing import page_latest_object, page_lock_refuse
 from wiki.visibility import may_read_drafts, may_read_published, request_reader
@@ -134,7 +135,7 @@ def preview(request: HttpRequest) -> HttpResponse:
             _("The text is over %(limit)s characters: preview unavailable.")
             % {"limit": MAX_TEXT_LENGTH}
         )
-    return HttpResponse(render_preview(text))
+    return HttpResponse(render_preview(text, request_reader(request)))
 
 
 def draft(request: HttpRequest, page_id: int) -> HttpResponse:
@@ -152,3 +153,12 @@ def draft(request: HttpRequest, page_id: int) -> HttpResponse:
     context = latest.get_context(request)
     context["is_draft_view"] = True
     return render(request, latest.get_template(request), context)
+
+
+@login_required
+def my_drafts(request: HttpRequest) -> HttpResponse:
+    """« Mes brouillons »: the pages with unpublished changes that the user may edit."""
+    if not can_contribute(request.user):
+        raise PermissionDenied
+    drafts = drafts_editable(request.user, request_reader(request))
+    return render(request, "wiki/my_drafts.html", {"drafts": drafts})

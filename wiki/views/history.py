@@ -89,6 +89,7 @@ def page_diff(request: HttpRequest, page_id: int) -> HttpResponse:
             "new_change": changes.get(new.pk),
             "fields": [f for f in fields if f.changed],
             "can_edit": can_edit_page(request.user, page),
+            "can_patrol": can_patrol(request.user),
             "latest_revision_id": page.latest_revision_id,
         },
     )

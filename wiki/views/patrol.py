@@ -33,7 +33,13 @@ def change_patrol(request: HttpRequest, change_id: int) -> HttpResponse:
     if "application/json" in request.headers.get("Accept", ""):
         # recent_changes.js patrols in place, so the live list is not reloaded.
         return JsonResponse(
-            {"change_id": change.pk, "patrolled": change.is_patrolled, "message": message}
+            {
+                "change_id": change.pk,
+                "patrolled": change.is_patrolled,
+                "message": message,
+                "college_id": change.college_id,
+                "unpatrolled_count": selectors.unpatrolled_count_for_college(change.college_id),
+            }
         )
     messages.success(request, message)
     target = request.POST.get("next", "")

@@ -62,7 +62,7 @@ def test_oversized_text_is_refused_and_kept(editor_client, competency):
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert "200 000" in html  # the limit, in the message
+    assert "200\u202f000" in html  # the limit, in the message (French thousands)
     assert text in html  # nothing the editor typed is lost
     assert page_latest_object(competency).body != text
 
@@ -98,4 +98,4 @@ def test_preview_renders_sanitised_markdown(editor_client):
 
 def test_drafts_are_hidden_from_the_public(client, competency):
     response = client.get(reverse("wiki:draft", args=[competency.pk]))
-    assert response.status_code == 302 and "/login/" in response["Location"]
+    assert response.status_code == 302 and "/connexion/" in response["Location"]

@@ -118,7 +118,7 @@ def test_revert_view_refuses_get_anonymous_and_other_colleges(client):
     url = reverse("wiki:revert", args=[page.pk, revision.pk])
     assert client.get(url).status_code == 405
     response = client.post(url)
-    assert response.status_code == 302 and "/login/" in response["Location"]
+    assert response.status_code == 302 and "/connexion/" in response["Location"]
     client.force_login(account("editeur.medecine-generale"))
     assert client.post(url).status_code == 404  # may not even see the draft
     client.force_login(account("patrouilleur"))

@@ -211,6 +211,8 @@ def test_patrol_view_answers_json_for_in_place_patrol(client, three_edits):
         "change_id": change.pk,
         "patrolled": True,
         "message": "La modification a été marquée comme patrouillée.",
+        "college_id": change.college_id,
+        "unpatrolled_count": 0,
     }
     change.refresh_from_db()
     assert change.patrolled_at is not None

@@ -54,6 +54,17 @@
     window.setTimeout(function () { region.textContent = message; }, 50);
   }
 
+  // The per-college summary follows a patrol made in place.
+  function updateCount(collegeId, count) {
+    if (typeof count !== "number") return;
+    var rows = document.querySelectorAll(".unpatrolled-summary tr[data-college-id]");
+    rows.forEach(function (row) {
+      if (row.dataset.collegeId !== String(collegeId === null ? "" : collegeId)) return;
+      var cell = row.querySelector(".unpatrolled-count");
+      if (cell) cell.textContent = count.toLocaleString("fr-FR");
+    });
+  }
+
   table.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.classList || !form.classList.contains("patrol-form") || !window.fetch) return;
@@ -81,6 +92,7 @@
         mark.textContent = table.dataset.msgPatrolled;
         cell.appendChild(mark);
       }
+      updateCount(data.college_id, data.unpatrolled_count);
       say(data.message);
     }).catch(function () {
       if (button) button.disabled = false;
