@@ -1,6 +1,6 @@
 from django.urls import path
 
-from consensus.views import exports, facilitator, panelist
+from consensus.views import exports, facilitator, lifecycle, panelist
 
 app_name = "consensus"
 
@@ -19,4 +19,14 @@ urlpatterns = [
     path("tours/<int:pk>/clore/", facilitator.round_close, name="round-close"),
     path("tours/<int:pk>/bulletin/", panelist.ballot, name="ballot"),
     path("items/<int:pk>/reformuler/", facilitator.item_reword, name="item-reword"),
+    path("referentiels/<int:pk>/cycle/", lifecycle.lifecycle_detail, name="lifecycle"),
+    path("referentiels/<int:pk>/cycle/porte/", lifecycle.gate_pass, name="lifecycle-gate"),
+    path("referentiels/<int:pk>/cycle/vote/", lifecycle.vote, name="lifecycle-vote"),
+    path("referentiels/<int:pk>/cycle/referent/", lifecycle.referent_name, name="lifecycle-referent"),
+    path(
+        "referentiels/<int:pk>/cycle/appliquer/",
+        lifecycle.decisions_apply,
+        name="lifecycle-apply",
+    ),
+    path("referentiels/<int:pk>/cycle/reprendre/", lifecycle.resume, name="lifecycle-resume"),
 ]
