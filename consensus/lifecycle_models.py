@@ -188,9 +188,7 @@ class PhaseGateTask(LifecycleTask):
         from consensus import permissions
 
         if permissions.can_move_phase(user):
-            return TaskState.objects.filter(
-                status=TaskState.STATUS_IN_PROGRESS, task=self.task_ptr
-            )
+            return TaskState.objects.filter(status=TaskState.STATUS_IN_PROGRESS, task=self.task_ptr)
         return TaskState.objects.none()
 
     @classmethod
@@ -272,9 +270,7 @@ class VoteTask(LifecycleTask):
         from consensus.services.lifecycle import seat_for
 
         if seat_for(user, self.body) is not None:
-            return TaskState.objects.filter(
-                status=TaskState.STATUS_IN_PROGRESS, task=self.task_ptr
-            )
+            return TaskState.objects.filter(status=TaskState.STATUS_IN_PROGRESS, task=self.task_ptr)
         return TaskState.objects.none()
 
     @classmethod

@@ -80,5 +80,7 @@ def can_view_lifecycle(user, referentiel) -> bool:
     return (
         can_move_phase(user)
         or can_edit_referentiel(user, referentiel)
-        or any(seat_for(user, body) is not None for body in ("steering_committee", "deans_conferences"))
+        or any(
+            seat_for(user, body) is not None for body in ("steering_committee", "deans_conferences")
+        )
     )

@@ -59,6 +59,4 @@ def workflow_cancelled_restart(sender, instance, user=None, **kwargs):
     if referentiel is None:
         return
     task = instance.current_task_state.task.specific if instance.current_task_state else None
-    lifecycle.lifecycle_start(
-        referentiel=referentiel, phase=getattr(task, "phase", 1), user=user
-    )
+    lifecycle.lifecycle_start(referentiel=referentiel, phase=getattr(task, "phase", 1), user=user)

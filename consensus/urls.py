@@ -22,7 +22,9 @@ urlpatterns = [
     path("referentiels/<int:pk>/cycle/", lifecycle.lifecycle_detail, name="lifecycle"),
     path("referentiels/<int:pk>/cycle/porte/", lifecycle.gate_pass, name="lifecycle-gate"),
     path("referentiels/<int:pk>/cycle/vote/", lifecycle.vote, name="lifecycle-vote"),
-    path("referentiels/<int:pk>/cycle/referent/", lifecycle.referent_name, name="lifecycle-referent"),
+    path(
+        "referentiels/<int:pk>/cycle/referent/", lifecycle.referent_name, name="lifecycle-referent"
+    ),
     path(
         "referentiels/<int:pk>/cycle/appliquer/",
         lifecycle.decisions_apply,

@@ -19,9 +19,7 @@ def decision_record(
         raise PermissionDenied
     # The round's row lock (FOR SHARE) waits for a round being opened or closed.
     if Round.objects.select_for_update().filter(study_id=item.study_id).open().exists():
-        raise ConsensusError(
-            _("A round of this study is still open: decide once it is closed.")
-        )
+        raise ConsensusError(_("A round of this study is still open: decide once it is closed."))
     if decision not in Decision.Choice.values:
         raise ConsensusError(_("Choose keep, drop or reword."))
     rationale = rationale.strip()

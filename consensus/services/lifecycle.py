@@ -87,9 +87,7 @@ def _tasks(workflow: Workflow) -> list:
 
 def lifecycle_state(referentiel) -> WorkflowState | None:
     """The référentiel's lifecycle state: the active one, else the last finished one."""
-    states = WorkflowState.objects.for_instance(referentiel).filter(
-        workflow__name=WORKFLOW_NAME
-    )
+    states = WorkflowState.objects.for_instance(referentiel).filter(workflow__name=WORKFLOW_NAME)
     return (
         states.active().select_related("current_task_state__task").first()
         or states.filter(status=WorkflowState.STATUS_APPROVED).order_by("-created_at").first()
@@ -123,9 +121,11 @@ def lifecycle_sync(referentiel) -> tuple[int, str]:
     from wiki.models import ReferentielPage
 
     phase, status = phase_derived(lifecycle_state(referentiel))
-    changed = ReferentielPage.objects.filter(pk=referentiel.pk).exclude(
-        phase=phase, status=status
-    ).update(phase=phase, status=status)
+    changed = (
+        ReferentielPage.objects.filter(pk=referentiel.pk)
+        .exclude(phase=phase, status=status)
+        .update(phase=phase, status=status)
+    )
     referentiel.phase, referentiel.status = phase, status
     if changed:
         # In the transaction: receivers (search's outbox) record it with the change.
@@ -227,8 +227,7 @@ def closed_studies(referentiel) -> list[Study]:
     return [
         study
         for study in Study.objects.filter(referentiel=referentiel).prefetch_related("rounds")
-        if study.rounds.all()
-        and not any(r.status == Round.Status.OPEN for r in study.rounds.all())
+        if study.rounds.all() and not any(r.status == Round.Status.OPEN for r in study.rounds.all())
     ]
 
 
@@ -419,7 +418,7 @@ class Tally:
 
     @property
     def outcome(self) -> str | None:
-        """"approve", "reject" or None (not decided yet)."""
+        """ "approve", "reject" or None (not decided yet)."""
         if self.cast < min(self.quorum, self.eligible) or self.cast == 0:
             return None
         # Decided when the seats yet to vote cannot change it.
@@ -569,9 +568,7 @@ def decisions_apply(*, user, referentiel) -> ApplyReport:
     _locked_state(referentiel)  # one application at a time per référentiel
     report = ApplyReport()
     for study in closed_studies(referentiel):
-        decisions = Decision.objects.filter(item__study=study).select_related(
-            "item", "application"
-        )
+        decisions = Decision.objects.filter(item__study=study).select_related("item", "application")
         for decision in decisions.order_by("item__position", "item__code"):
             application = getattr(decision, "application", None)
             if application is not None and application.matches(decision):
