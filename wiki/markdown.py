@@ -93,6 +93,8 @@ RESERVED_IDS = frozenset(
         "recent-changes-live", "referentiels-title", "results-heading", "search-count",
         "search-q", "search-q-help", "site-search-q", "socle-title", "stability", "studies",
         "unpatrolled-heading", "watchlist-new", "watchlist-older", "watchlist-pages",
+        "appliquer", "apply-title", "gate-title", "lifecycle-phase", "lifecycle-status",
+        "referent", "referent-title", "vote", "vote-title",
     }
 )  # fmt: skip
 RESERVED_ID_PREFIXES = ("id_", "change-", "hist-", "final-", "preview-title-")
