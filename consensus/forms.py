@@ -286,3 +286,36 @@ class StudyReportTextsForm(AccessibleFormMixin, forms.ModelForm):
         return {
             name: self.cleaned_data[name] for name in REPORT_TEXTS if not self.fields[name].disabled
         }
+
+    wording = forms.CharField(
+        label=_("Wording adopted (for « reword »)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+
+class LifecycleVoteForm(AccessibleFormMixin, forms.Form):
+    """A seat's vote on a lifecycle step (also the Wagtail admin's modal form)."""
+
+    choice = forms.ChoiceField(
+        label=_("Vote"),
+        choices=[("approve", _("Approve")), ("reject", _("Reject")), ("abstain", _("Abstain"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment (the reasons, for a rejection)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+
+
+class ReferentForm(AccessibleFormMixin, forms.Form):
+    account = forms.ModelChoiceField(queryset=None, label=_("Référent (an account of the college)"))
+
+    def __init__(self, *args, referentiel, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        users = get_user_model().objects.filter(groups=referentiel.college.editors_group_id)
+        self.fields["account"].queryset = users.order_by("last_name", "username")
+        self.fields["account"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self._describe()

@@ -340,6 +340,8 @@ class Decision(models.Model):
     item = models.OneToOneField(Item, on_delete=models.CASCADE, related_name="decision")
     decision = models.CharField(_("decision"), max_length=10, choices=Choice.choices)
     rationale = models.TextField(_("rationale"))
+    # The wording adopted, for « reword »: applying the decision writes it in the draft.
+    wording = models.TextField(_("wording adopted"), blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -380,3 +382,17 @@ class SignInLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.study_id}:{self.pk}"
+
+
+# The référentiel lifecycle (Wagtail workflow tasks, seats, votes, référents).
+from consensus.lifecycle_models import (  # noqa: E402, F401
+    Body,
+    CommitteeSeat,
+    DecisionApplication,
+    LifecycleVote,
+    PhaseGateTask,
+    PhaseGateTaskState,
+    Referent,
+    VoteTask,
+    VoteTaskState,
+)

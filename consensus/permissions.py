@@ -60,3 +60,27 @@ def panelist_for(user, study: Study) -> Panelist | None:
 
 def can_rate(user, delphi_round: Round) -> bool:
     return delphi_round.is_open and panelist_for(user, delphi_round.study) is not None
+
+
+def can_move_phase(user) -> bool:
+    """The steering committee moves référentiels between phases, names référents and applies
+    its decisions to the drafts."""
+    return is_committee_member(user)
+
+
+def can_edit_referentiel(user, referentiel) -> bool:
+    from wiki.permissions import can_edit_page
+
+    return can_edit_page(user, referentiel)
+
+
+def can_view_lifecycle(user, referentiel) -> bool:
+    from consensus.services.lifecycle import seat_for
+
+    return (
+        can_move_phase(user)
+        or can_edit_referentiel(user, referentiel)
+        or any(
+            seat_for(user, body) is not None for body in ("steering_committee", "deans_conferences")
+        )
+    )

@@ -206,7 +206,7 @@ def study_results(study: Study) -> StudyResults:
     ratings = ratings_arrays(study, rounds=list(disclosure.shown))
     report = compute_all(ratings, study.scale, study.rule)
     histograms = _histograms(ratings, study)
-    items = list(Item.objects.filter(study=study).select_related("decision"))
+    items = list(Item.objects.filter(study=study).select_related("decision__decided_by"))
     by_code = {item.code: ItemResult(item=item) for item in items}
     for item in items:
         with contextlib.suppress(Decision.DoesNotExist):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from consensus.views import exports, facilitator, invitations, panelist
+from consensus.views import exports, facilitator, invitations, lifecycle, panelist
 
 app_name = "consensus"
 
@@ -24,4 +24,16 @@ urlpatterns = [
     path("connexion/<str:token>/", invitations.signin_link, name="signin-link"),
     path("tours/<int:pk>/bulletin/", panelist.ballot, name="ballot"),
     path("items/<int:pk>/reformuler/", facilitator.item_reword, name="item-reword"),
+    path("referentiels/<int:pk>/cycle/", lifecycle.lifecycle_detail, name="lifecycle"),
+    path("referentiels/<int:pk>/cycle/porte/", lifecycle.gate_pass, name="lifecycle-gate"),
+    path("referentiels/<int:pk>/cycle/vote/", lifecycle.vote, name="lifecycle-vote"),
+    path(
+        "referentiels/<int:pk>/cycle/referent/", lifecycle.referent_name, name="lifecycle-referent"
+    ),
+    path(
+        "referentiels/<int:pk>/cycle/appliquer/",
+        lifecycle.decisions_apply,
+        name="lifecycle-apply",
+    ),
+    path("referentiels/<int:pk>/cycle/reprendre/", lifecycle.resume, name="lifecycle-resume"),
 ]

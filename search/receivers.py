@@ -41,6 +41,11 @@ def page_deleting(sender, instance, **kwargs) -> None:
         _enqueue(*(f"delphi_item:{pk}" for pk in items))
 
 
+def referentiel_lifecycle_changed(sender, page_id: int, **kwargs) -> None:
+    """A référentiel's phase or status (facets of every page below it) changed."""
+    _enqueue(f"page:{page_id}", f"{TREE}:{page_id}")
+
+
 def page_tree_changed(sender, instance, **kwargs) -> None:
     """Moved or renamed: every URL below changed."""
     _enqueue(f"{TREE}:{instance.pk}")
@@ -114,6 +119,9 @@ def connect() -> None:
     post_delete.connect(page_deleted, sender=Page, dispatch_uid=f"{uid}page_deleted")
     pre_delete.connect(page_deleting, sender=Page, dispatch_uid=f"{uid}page_deleting")
     post_page_move.connect(page_tree_changed, dispatch_uid=f"{uid}page_moved")
+    from consensus.signals import referentiel_lifecycle_changed as lifecycle_changed
+
+    lifecycle_changed.connect(referentiel_lifecycle_changed, dispatch_uid=f"{uid}lifecycle")
     page_slug_changed.connect(page_tree_changed, dispatch_uid=f"{uid}slug_changed")
     for model in (GroupPagePermission, PageViewRestriction):
         for signal in (post_save, post_delete):

@@ -101,6 +101,8 @@ RESERVED_IDS = frozenset(
         "items-hint", "items-title", "panel-count", "panel-filter", "panel-list",
         "panel-picker", "panel-select-shown",
         "drafts-caption", "site-menu", "refined-by-title", "competency-facts",
+        "appliquer", "apply-title", "gate-title", "lifecycle-phase", "lifecycle-status",
+        "referent", "referent-title", "vote", "vote-title",
     }
 )  # fmt: skip
 # The programme's pages (wiki/templates/wiki/programme/).

@@ -260,6 +260,11 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "wiki-ia-sanses@localhost")
 
 WAGTAIL_SITE_NAME = "Wiki IA_SaNSeS"
+# The référentiel lifecycle is a workflow that lasts years: publishing a page during it must not
+# cancel it (a vote in progress would start over), and its end publishes without asking the
+# last voter for publish rights (consensus/workflow_actions.py).
+WAGTAIL_WORKFLOW_CANCEL_ON_PUBLISH = False
+WAGTAIL_FINISH_WORKFLOW_ACTION = "consensus.workflow_actions.workflow_finished"
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024

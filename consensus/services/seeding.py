@@ -129,3 +129,62 @@ def demo_study_load() -> Study | None:
     round_open(user=facilitator, study=study)
     study.refresh_from_db()
     return study
+
+
+DEMO_COMMITTEE_ACCOUNT = "copil"
+
+
+@transaction.atomic
+def committee_seats_load(*, demo_holders: bool = False) -> int:
+    """The seats of fixtures/committee.json (idempotent). With ``demo_holders``, each seat is
+    held by a demo account without a login (the demo's committee account holds the CNCEM seat),
+    labelled by institution, never a person's name."""
+    from consensus.models import Body, CommitteeSeat
+    from wiki.models import Institution
+
+    data = json.loads((settings.FIXTURES_DIR / "committee.json").read_text(encoding="utf-8"))
+    for item in data["institutions"]:
+        Institution.objects.get_or_create(
+            slug=item["slug"],
+            defaults={"name": item["name"], "acronym": item["acronym"], "kind": item["kind"]},
+        )
+    users = get_user_model().objects
+    created = 0
+    for body in (Body.STEERING_COMMITTEE, Body.DEANS_CONFERENCES):
+        for item in data[body]:
+            institution = Institution.objects.get(slug=item["institution"])
+            seat, new = CommitteeSeat.objects.get_or_create(
+                body=body, institution=institution, defaults={"role_label": item["role_label"]}
+            )
+            created += new
+            if demo_holders and seat.holder_id is None:
+                username = f"siege.{body[:5]}.{institution.slug}"
+                if body == Body.STEERING_COMMITTEE and institution.slug == "cncem":
+                    username = DEMO_COMMITTEE_ACCOUNT
+                holder, made = users.get_or_create(
+                    username=username,
+                    defaults={"first_name": "Siège", "last_name": institution.acronym},
+                )
+                if made:
+                    holder.set_unusable_password()
+                    holder.save(update_fields=["password"])
+                seat.holder = holder
+                seat.save(update_fields=["holder"])
+    return created
+
+
+@transaction.atomic
+def demo_lifecycle_load() -> None:
+    """The radiology pilot's référent (its college's demo editor) and the seats' holders."""
+    from consensus.services.lifecycle import lifecycle_state, referent_name
+    from wiki.models import ReferentielPage
+
+    committee_seats_load(demo_holders=True)
+    users = get_user_model().objects
+    referentiel = ReferentielPage.objects.filter(slug=DEMO_REFERENTIEL).first()
+    member = users.filter(username=DEMO_COMMITTEE_ACCOUNT).first()
+    editor = users.filter(username="editeur.radiologie").first()
+    if referentiel is None or member is None or editor is None:
+        return
+    if lifecycle_state(referentiel) is not None and not hasattr(referentiel, "referent"):
+        referent_name(user=member, referentiel=referentiel, account=editor)

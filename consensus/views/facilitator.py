@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -194,6 +195,7 @@ def decision_list(request: HttpRequest, pk: int) -> HttpResponse:
                     item=item,
                     decision=form.cleaned_data["decision"],
                     rationale=form.cleaned_data["rationale"],
+                    wording=form.cleaned_data["wording"],
                 )
             except ConsensusError as error:
                 form.add_error(None, str(error))
@@ -201,13 +203,22 @@ def decision_list(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(
                     request, _("Decision recorded for %(code)s.") % {"code": item.code}
                 )
-                return redirect("consensus:decisions", pk=study.pk)
+                # Back to the row just decided, not to the top of a long table.
+                return redirect(
+                    reverse("consensus:decisions", args=[study.pk]) + f"#item-{item.pk}"
+                )
     results = selectors.study_results(study)
     rows = []
     for result in results.items:
         decision = result.decision
         initial = (
-            {"decision": decision.decision, "rationale": decision.rationale} if decision else {}
+            {
+                "decision": decision.decision,
+                "rationale": decision.rationale,
+                "wording": decision.wording,
+            }
+            if decision
+            else {}
         )
         rows.append(
             (
@@ -217,5 +228,12 @@ def decision_list(request: HttpRequest, pk: int) -> HttpResponse:
             )
         )
     return render(
-        request, "consensus/decision_list.html", {"study": study, "results": results, "rows": rows}
+        request,
+        "consensus/decision_list.html",
+        {
+            "study": study,
+            "results": results,
+            "rows": rows,
+            "round_open": study.rounds.open().exists(),
+        },
     )

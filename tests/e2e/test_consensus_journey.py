@@ -157,11 +157,14 @@ def test_two_round_study(seeded, login, axe, live_server):
     cop = login(committee)
     cop.goto(f"/consensus/etudes/{study.pk}/decisions/")
     assert axe(cop) == []
-    first = cop.locator("section.decision").first
+    # One table, a row per item; saving comes back to the row's anchor.
+    first = cop.locator("table.decisions tbody tr").first
     first.get_by_label("Retenir").check()
     first.get_by_label("Justification").fill("Consensus net au tour 2.")
     first.get_by_role("button").click()
     expect(cop.get_by_text("Décision enregistrée pour")).to_be_visible()
     item = study.items.order_by("position").first()
+    assert cop.url.endswith(f"#item-{item.pk}")
+    expect(cop.locator(f"#item-{item.pk}")).to_contain_text(committee.get_full_name())
     assert item.decision.decision == "keep"
     assert item.decision.history.count() == 1

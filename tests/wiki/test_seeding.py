@@ -57,7 +57,8 @@ def test_pilot_referentiels_are_drafts_owned_by_their_college():
     pilot = ReferentielPage.objects.get(slug="radiologie-3e-cycle")
     assert not pilot.live
     assert pilot.college.acronym == "CERF"
-    assert pilot.status == ReferentielPage.Status.DRAFT
+    # Phase 2 in the seed: its lifecycle (consensus) starts there, status derived from it.
+    assert (pilot.phase, pilot.status) == (2, ReferentielPage.Status.CONSENSUS)
     assert CompetencyPage.objects.descendant_of(pilot).count() >= 5
 
 

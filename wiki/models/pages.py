@@ -82,7 +82,14 @@ class ReferentielPage(Page):
         DRAFT = "draft", _("Draft")
         CONSENSUS = "consensus", _("In consensus")
         FINAL = "final", _("Final version")
+        IN_VALIDATION = "in_validation", _("In validation")
+        CHANGES_REQUESTED = "changes_requested", _("Sent back for changes")
         VALIDATED = "validated", _("Validated")
+
+    # Phase and status are derived from the référentiel's lifecycle workflow (Wagtail's
+    # WorkflowState, see consensus/lifecycle.py) and written only by the lifecycle service:
+    # not editable, not in any form, and kept across revisions (with_content_json).
+    LIFECYCLE_FIELDS = ("phase", "status")
 
     college = models.ForeignKey(
         Institution,
@@ -100,9 +107,11 @@ class ReferentielPage(Page):
     )
     professions = ParentalManyToManyField(Profession, verbose_name=_("professions"), blank=True)
     cycle = models.CharField(_("cycle"), max_length=1, choices=Cycle.choices)
-    phase = models.PositiveSmallIntegerField(_("phase"), choices=Phase.choices, default=1)
+    phase = models.PositiveSmallIntegerField(
+        _("phase"), choices=Phase.choices, default=1, editable=False
+    )
     status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False
     )
     source = models.CharField(_("source"), max_length=255, blank=True)
     intro = NormalisedTextField(_("introduction (Markdown)"), blank=True)
@@ -115,8 +124,6 @@ class ReferentielPage(Page):
                 FieldPanel("specialty"),
                 FieldPanel("professions"),
                 FieldPanel("cycle"),
-                FieldPanel("phase"),
-                FieldPanel("status"),
                 FieldPanel("source"),
             ],
             heading=_("Référentiel"),
@@ -125,7 +132,7 @@ class ReferentielPage(Page):
     ]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
     parent_page_types = ["wiki.HomePage"]
-    subpage_types = ["wiki.DomainPage"]
+    subpage_types = ["wiki.InventoryPage", "wiki.DomainPage"]
 
     class Meta:
         verbose_name = _("référentiel")
@@ -135,6 +142,39 @@ class ReferentielPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["domains"] = _children(DomainPage, self, request)
         return context
+
+    def with_content_json(self, content):
+        """A revision never carries the phase or the status: publishing or reverting to an
+        old revision keeps the ones the lifecycle wrote on the row."""
+        obj = super().with_content_json(content)
+        for name in self.LIFECYCLE_FIELDS:
+            setattr(obj, name, getattr(self, name))
+        return obj
+
+
+class InventoryPage(Page):
+    """The « état des lieux » of a référentiel: the deliverable of phase 1 (existing teaching,
+    international benchmarking, working methodology)."""
+
+    existing_teaching = models.TextField(_("existing teaching (Markdown)"), blank=True)
+    benchmarking = models.TextField(_("international benchmarking (Markdown)"), blank=True)
+    methodology = models.TextField(_("methodology (Markdown)"), blank=True)
+
+    SECTIONS = ("existing_teaching", "benchmarking", "methodology")
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("existing_teaching"),
+        FieldPanel("benchmarking"),
+        FieldPanel("methodology"),
+    ]
+    parent_page_types = ["wiki.ReferentielPage"]
+    subpage_types: list[str] = []
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("inventory (état des lieux)")
+        verbose_name_plural = _("inventories (états des lieux)")
 
 
 class DomainPage(Page):
@@ -193,6 +233,9 @@ class CompetencyPage(Page):
     )
     body = NormalisedTextField(_("body (Markdown)"), blank=True)
     references = NormalisedTextField(_("references (Markdown)"), blank=True)
+    # Set in a draft revision by a committee decision « drop » (consensus lifecycle): the
+    # competency leaves the draft of the référentiel; what is published does not change.
+    withdrawn = models.BooleanField(_("withdrawn from the draft"), default=False, editable=False)
 
     content_panels = [
         *Page.content_panels,

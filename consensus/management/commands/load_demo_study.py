@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from consensus.services.seeding import demo_study_load
+from consensus.services.seeding import demo_lifecycle_load, demo_study_load
 
 
 class Command(BaseCommand):
@@ -14,3 +14,5 @@ class Command(BaseCommand):
             self.stderr.write("The seed data is missing: run load_initial_data first.")
             return
         self.stdout.write(f"Demo Delphi study: {study.title}")
+        demo_lifecycle_load()
+        self.stdout.write("Demo lifecycle: committee seats and the radiology pilot's référent.")

@@ -13,7 +13,9 @@ def test_decisions_are_audited():
     item = study.items.get()
     member = committee_member()
     decision_record(user=member, item=item, decision="keep", rationale="Consensus net.")
-    decision = decision_record(user=member, item=item, decision="reword", rationale="Ambigu.")
+    decision = decision_record(
+        user=member, item=item, decision="reword", rationale="Ambigu.", wording="Nouveau"
+    )
     history = list(decision.history.order_by("history_date"))
     assert [h.decision for h in history] == ["keep", "reword"]
     assert history[-1].history_user == member
