@@ -1,6 +1,6 @@
 from django.utils import translation
 
-from consensus.templatetags.consensus_tags import count, num, pct
+from consensus.display import count, num, pct
 
 
 def test_numbers_use_a_narrow_no_break_space_in_french():
