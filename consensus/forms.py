@@ -242,6 +242,11 @@ class DecisionForm(AccessibleFormMixin, forms.Form):
         label=_("Decision"), choices=Decision.Choice.choices, widget=forms.RadioSelect
     )
     rationale = forms.CharField(label=_("Rationale"), widget=forms.Textarea(attrs={"rows": 2}))
+    wording = forms.CharField(
+        label=_("Wording adopted (for « reword »)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
 
 
 class StudyReportTextsForm(AccessibleFormMixin, forms.ModelForm):
@@ -286,12 +291,6 @@ class StudyReportTextsForm(AccessibleFormMixin, forms.ModelForm):
         return {
             name: self.cleaned_data[name] for name in REPORT_TEXTS if not self.fields[name].disabled
         }
-
-    wording = forms.CharField(
-        label=_("Wording adopted (for « reword »)"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-    )
 
 
 class LifecycleVoteForm(AccessibleFormMixin, forms.Form):

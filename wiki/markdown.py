@@ -111,6 +111,8 @@ RESERVED_IDS |= {"actions-filter-heading", "laureates-caption", "plan-caption"}
 RESERVED_IDS |= {"browse-filters-heading", "browse-results-heading"}
 # The methods report (consensus/templates/consensus/study_report.html).
 RESERVED_IDS |= {"report-title"}
+# The committee decisions table (consensus/templates/consensus/decision_list.html).
+RESERVED_IDS |= {"decisions-caption", "decisions-hint"}
 RESERVED_ID_PREFIXES = (
     "id_", "change-", "hist-", "final-", "preview-title-", "per-round-", "stability-",
     "item-", "score-", "comment-", "error-", "band-", "part-", "etu-part-",

@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 
 from tests.wiki.history_support import socle_competency
-from wiki import rendering
+from wiki import rendering, visibility
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,9 @@ def test_a_cached_rendering_follows_its_link_targets():
     first = rendering.render_markdown(text)
     assert 'class="wikilink"' in first
     digest = hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
-    assert cache.get(f"wiki:md:{rendering.links_version()}:{digest}") == first  # cached
+    audience = visibility.audience_key(visibility.PUBLIC)
+    key = f"wiki:md:{rendering.links_version()}:{audience}:{digest}"
+    assert cache.get(key) == first  # cached
     page.unpublish()
     assert "wikilink--missing" in rendering.render_markdown(text)
     page.get_latest_revision().publish()
