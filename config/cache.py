@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -26,49 +25,13 @@ from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from config.breaker import CircuitBreaker
+
 logger = logging.getLogger(__name__)
 
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
 # Beyond this many keys written during an outage, the oldest are forgotten (they expire).
 MISSED_KEYS_MAX = 10_000
-
-
-class CircuitBreaker:
-    """Closed: calls go through. After a failure: open for `retry_after` seconds (calls are
-    skipped), then the next call tries again; a success closes it."""
-
-    def __init__(self, retry_after: float) -> None:
-        self.retry_after = retry_after
-        self._lock = threading.Lock()
-        self._open_until = 0.0
-        self._tripped = False
-
-    @property
-    def tripped(self) -> bool:
-        return self._tripped
-
-    def allow(self) -> bool:
-        return time.monotonic() >= self._open_until
-
-    def failure(self) -> bool:
-        """Open it; True when this starts an outage (so that it is logged once)."""
-        with self._lock:
-            started = not self._tripped
-            self._open_until = time.monotonic() + self.retry_after
-            self._tripped = True
-        return started
-
-    def success(self) -> bool:
-        """Close it; True when this ends an outage."""
-        if not self._tripped:
-            return False
-        with self._lock:
-            ended, self._tripped, self._open_until = self._tripped, False, 0.0
-        return ended
-
-    def reset(self) -> None:
-        with self._lock:
-            self._open_until, self._tripped = 0.0, False
 
 
 class FailSoftRedisCache(RedisCache):

@@ -14,12 +14,19 @@ from consensus.services.report_texts import REPORT_PROTOCOL_TEXTS, REPORT_TEXTS
 from consensus.services.studies import PROTOCOL_FIELDS
 from wiki.models import ReferentielPage
 from wiki.roles import PANELISTS
+from wiki.text import newlines_normalised_any
 
 PANEL_PREFIX = "panel_"
 
 
 class AccessibleFormMixin:
-    """Link help texts and errors to their control (aria-describedby, aria-invalid)."""
+    """Link help texts and errors to their control (aria-describedby, aria-invalid), and store
+    typed text with LF line endings as the wiki does (browsers send textarea breaks as CRLF)."""
+
+    def _clean_fields(self) -> None:
+        super()._clean_fields()
+        for name, value in self.cleaned_data.items():
+            self.cleaned_data[name] = newlines_normalised_any(value)
 
     def _describe(self) -> None:
         for name, field in self.fields.items():

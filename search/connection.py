@@ -3,14 +3,14 @@ probe and the outage circuit breaker. A leaf: it imports nothing else from `sear
 
 from __future__ import annotations
 
-import threading
-import time
 from functools import cache
 
 from django.conf import settings
 from elastic_transport import ConnectionError as TransportConnectionError
 from elastic_transport import ConnectionTimeout
 from elasticsearch import Elasticsearch
+
+from config.breaker import CircuitBreaker
 
 # The node is unreachable (as opposed to refusing one request).
 UNREACHABLE = (TransportConnectionError, ConnectionTimeout)
@@ -48,42 +48,9 @@ def elasticsearch_available() -> bool:
     return health.get("status") in {"green", "yellow"}
 
 
-class Breaker:
-    """After a failure, stop asking the node for SEARCH_RETRY_AFTER seconds: during an outage
-    searches go straight to the database and edits straight to the outbox, with no timeout."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._open_until = 0.0
-        self._tripped = False
-
-    @property
-    def tripped(self) -> bool:
-        """A failure was seen and no success has ended the outage yet."""
-        return self._tripped
-
-    def allow(self) -> bool:
-        return time.monotonic() >= self._open_until
-
-    def failure(self) -> None:
-        with self._lock:
-            self._open_until = time.monotonic() + settings.SEARCH_RETRY_AFTER
-            self._tripped = True
-
-    def success(self) -> bool:
-        """Record a success; True when it ends an outage (queued changes then need indexing)."""
-        if not self._tripped:
-            return False
-        with self._lock:
-            recovered, self._tripped, self._open_until = self._tripped, False, 0.0
-        return recovered
-
-    def reset(self) -> None:
-        with self._lock:
-            self._open_until, self._tripped = 0.0, False
-
-
-breaker = Breaker()
+# During an outage searches go straight to the database and edits straight to the outbox,
+# with no timeout, for SEARCH_RETRY_AFTER seconds.
+breaker = CircuitBreaker(lambda: settings.SEARCH_RETRY_AFTER)
 
 
 def elasticsearch_usable() -> bool:
