@@ -26,6 +26,7 @@ from wiki.models import (
     WatchlistVisit,
 )
 from wiki.models.changes import PATROL_ACTIONS
+from wiki.pagination import page_slice
 from wiki.visibility import Reader
 
 
@@ -171,14 +172,10 @@ def recent_changes_page(
     *, reader: Reader, filters: ChangeFilters | None = None, page: int = 1
 ) -> tuple[list, bool]:
     """One page of recent changes and whether another follows (no COUNT over 100 000 rows)."""
-    page = max(1, page)
-    start = (page - 1) * RECENT_CHANGES_PER_PAGE
-    rows = list(
-        recent_changes(reader=reader, filters=filters)[start : start + RECENT_CHANGES_PER_PAGE + 1]
+    rows, has_next = page_slice(
+        recent_changes(reader=reader, filters=filters), page, RECENT_CHANGES_PER_PAGE
     )
-    return changes_with_read_urls(rows[:RECENT_CHANGES_PER_PAGE]), (
-        len(rows) > RECENT_CHANGES_PER_PAGE
-    )
+    return changes_with_read_urls(rows), has_next
 
 
 def changes_with_read_urls(changes: list) -> list:
@@ -294,21 +291,20 @@ def revision_diff_labels(*contents: dict) -> dict[str, dict]:
 
 def patrol_log_entries(*, reader: Reader, page: int = 1, per_page: int = 50) -> tuple[list, bool]:
     """Patrol marks (audit rows of Change.history) newest first, on changes `reader` may see."""
-
-    page = max(1, page)
-    start = (page - 1) * per_page
-    rows = list(
+    rows, has_next = page_slice(
         Change.history.filter(
             history_change_reason__in=PATROL_ACTIONS,
             id__in=changes_visible_to(reader).values("id"),
         )
         .select_related("history_user")
-        .order_by("-history_date", "-history_id")[start : start + per_page + 1]
+        .order_by("-history_date", "-history_id"),
+        page,
+        per_page,
     )
     changes = Change.objects.select_related("page", "user").in_bulk([r.id for r in rows])
     for row in rows:
         row.change = changes.get(row.id)
-    return rows[:per_page], len(rows) > per_page
+    return rows, has_next
 
 
 # --- Watchlists, notifications, discussions, links ---------------------------------------

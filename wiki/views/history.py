@@ -12,6 +12,7 @@ from wagtail.models import Page
 
 from wiki import diff, selectors
 from wiki.exceptions import PageLocked
+from wiki.pagination import page_number, page_slice
 from wiki.permissions import can_edit_page, can_patrol
 from wiki.services.history import page_revert as revert_service
 from wiki.visibility import may_view_page, request_reader
@@ -29,15 +30,10 @@ def _viewable_page(request: HttpRequest, page_id: int) -> Page:
 @require_GET
 def page_history(request: HttpRequest, page_id: int) -> HttpResponse:
     page = _viewable_page(request, page_id)
-    try:
-        number = max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        number = 1
-    start = (number - 1) * HISTORY_PER_PAGE
-    rows = list(
-        selectors.page_changes(page, request_reader(request))[start : start + HISTORY_PER_PAGE + 1]
+    number = page_number(request.GET)
+    changes, has_next = page_slice(
+        selectors.page_changes(page, request_reader(request)), number, HISTORY_PER_PAGE
     )
-    changes = rows[:HISTORY_PER_PAGE]
     latest_revision_id = page.latest_revision_id
     return render(
         request,
@@ -46,7 +42,7 @@ def page_history(request: HttpRequest, page_id: int) -> HttpResponse:
             "page": page,
             "changes": changes,
             "page_number": number,
-            "has_next": len(rows) > HISTORY_PER_PAGE,
+            "has_next": has_next,
             "latest_revision_id": latest_revision_id,
             "can_edit": can_edit_page(request.user, page),
             "can_patrol": can_patrol(request.user),

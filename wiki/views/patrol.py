@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from wiki import selectors
 from wiki.models import Change
+from wiki.pagination import page_number
 from wiki.permissions import can_patrol
 from wiki.services.patrol import PATROL_ACTION, change_unpatrol
 from wiki.services.patrol import change_patrol as patrol_service
@@ -52,10 +53,7 @@ def change_patrol(request: HttpRequest, change_id: int) -> HttpResponse:
 
 @require_GET
 def patrol_log(request: HttpRequest) -> HttpResponse:
-    try:
-        number = max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        number = 1
+    number = page_number(request.GET)
     entries, has_next = selectors.patrol_log_entries(reader=request_reader(request), page=number)
     return render(
         request,

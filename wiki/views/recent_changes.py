@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from wiki import selectors
 from wiki.filters import RecentChangesFilterForm
+from wiki.pagination import page_number
 from wiki.permissions import can_patrol
 from wiki.visibility import request_reader
 
@@ -18,10 +19,7 @@ def recent_changes(request: HttpRequest) -> HttpResponse:
     bound = any(request.GET.get(name) for name in FILTER_FIELDS)
     form = RecentChangesFilterForm(request.GET if bound else None, reader=request_reader(request))
     filters = form.filters()
-    try:
-        number = max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        number = 1
+    number = page_number(request.GET)
     changes, has_next = selectors.recent_changes_page(
         reader=request_reader(request), filters=filters, page=number
     )
