@@ -205,7 +205,6 @@ def study_results(study: Study) -> StudyResults:
     disclosure = round_disclosure(study)
     ratings = ratings_arrays(study, rounds=list(disclosure.shown))
     report = compute_all(ratings, study.scale, study.rule)
-    histograms = _histograms(ratings, study)
     items = list(Item.objects.filter(study=study).select_related("decision__decided_by"))
     by_code = {item.code: ItemResult(item=item) for item in items}
     for item in items:
@@ -220,7 +219,7 @@ def study_results(study: Study) -> StudyResults:
         by_code[code].title = text
     for row in report.items:
         by_code[row.item].rounds[row.round] = row.stats
-        by_code[row.item].histograms[row.round] = histograms[(row.item, row.round)]
+        by_code[row.item].histograms[row.round] = row.stats.histogram(study.scale_min)
     for row in report.stability:
         by_code[row.item].stability[row.to_round] = row
     by_id = {result.item.pk: result for result in by_code.values()}
@@ -237,29 +236,6 @@ def study_results(study: Study) -> StudyResults:
         stop_reasons=_stop_reasons(study, report, round_numbers),
         disclosure=disclosure,
     )
-
-
-def _histograms(ratings: Ratings, study: Study) -> dict[tuple[str, int], list]:
-    """(score, count, bar length %) per item and round, for the charts."""
-    points = study.scale_max - study.scale_min + 1
-    if not len(ratings):
-        return {}
-    rounds = np.asarray(ratings.round)
-    max_round = int(rounds.max())
-    key = (np.asarray(ratings.item) * (max_round + 1) + rounds) * points + (
-        np.asarray(ratings.score) - study.scale_min
-    )
-    counts = np.bincount(key, minlength=len(ratings.item_labels) * (max_round + 1) * points)
-    counts = counts.reshape(len(ratings.item_labels), max_round + 1, points)
-    result = {}
-    for i, code in enumerate(ratings.item_labels):
-        for r in range(1, max_round + 1):
-            row = counts[i, r]
-            top = int(row.max()) or 1
-            result[(code, r)] = [
-                (study.scale_min + j, int(c), 100 * int(c) / top) for j, c in enumerate(row)
-            ]
-    return result
 
 
 def _stop_reasons(study: Study, report: ConsensusReport, round_numbers: list[int]) -> list[str]:
@@ -393,19 +369,15 @@ class Feedback:
     """What a panelist sees of the previous round for one item (never who rated what)."""
 
     round_number: int
-    histogram: list[tuple[int, int]]  # (score, count) for every point of the scale
+    bars: list[tuple[int, int, float]]  # (score, count, bar length %) for every scale point
     n: int
     median: float | None
     own_score: int | None
     comments: list[str]
 
     @property
-    def max_count(self) -> int:
-        return max((c for _s, c in self.histogram), default=0) or 1
-
-    @property
-    def bars(self) -> list[tuple[int, int, float]]:
-        return [(s, c, 100 * c / self.max_count) for s, c in self.histogram]
+    def histogram(self) -> list[tuple[int, int]]:
+        return [(score, count) for score, count, _length in self.bars]
 
 
 @dataclass
@@ -495,25 +467,23 @@ def _previous_round_feedback(panelist: Panelist, delphi_round: Round) -> dict[in
     rows = submitted_only(Rating.objects.filter(round_item__round=previous)).values_list(
         "round_item__item_id", "round_item__item__code", "panelist_id", "score", "comment"
     )
-    counts: dict[int, Counter] = defaultdict(Counter)
     comments: dict[int, list[str]] = defaultdict(list)
     own: dict[int, int] = {}
     codes: dict[int, str] = {}
     for item_id, code, panelist_id, score, comment in rows:
         codes[item_id] = code
-        counts[item_id][score] += 1
         if comment:
             comments[item_id].append(comment)
         if panelist_id == panelist.pk:
             own[item_id] = score
     result = {}
-    for item_id, counter in counts.items():
-        stats = medians.get(codes[item_id])
+    for item_id, code in codes.items():
+        stats = medians[code]
         result[item_id] = Feedback(
             round_number=previous.number,
-            histogram=[(s, counter.get(s, 0)) for s in study.scale_values],
-            n=sum(counter.values()),
-            median=stats.median if stats else None,
+            bars=stats.histogram(study.scale_min),
+            n=stats.n,
+            median=stats.median,
             own_score=own.get(item_id),
             # Sorted text: neither the author nor the order of submission shows through.
             comments=sorted(comments[item_id]),

@@ -117,6 +117,13 @@ class ItemStats:
     disagreement_count_rule: bool | None
     classification: str
     rand_ucla: str | None
+    # Ratings per point of the scale, lowest first: the histogram panelists and reports show.
+    counts: tuple[int, ...] = ()
+
+    def histogram(self, scale_min: int) -> list[tuple[int, int, float]]:
+        """(score, count, bar length in % of the tallest bar) for every point of the scale."""
+        top = max(self.counts, default=0) or 1
+        return [(scale_min + j, c, 100 * c / top) for j, c in enumerate(self.counts)]
 
 
 @dataclass(frozen=True)
@@ -248,6 +255,7 @@ def _histogram_stats(hist: np.ndarray, scale: Scale, rule: ConsensusRule) -> dic
         "share_agree": n_agree / n,
         "share_neutral": (n - n_agree - n_disagree) / n,
         "share_disagree": n_disagree / n,
+        "counts": [tuple(row) for row in hist.tolist()],
     }
     out["classification"] = classify_many(out["share_agree"], out["share_disagree"], p[50], rule)
     if scale.is_rand_ucla:

@@ -447,3 +447,14 @@ def test_compute_all_json_bounds(study):
     for row in data["panel"]:
         if row["kendall_w"] is not None:
             assert -1e-12 <= row["kendall_w"] <= 1 + 1e-12
+
+
+@given(scores=st.lists(st.integers(1, 9), min_size=1, max_size=40))
+def test_item_stats_carry_the_histogram_of_their_scores(scores):
+    """The one histogram: reports, results and ballot feedback read it from the statistics."""
+    stats = item_stats(scores)
+    assert stats.counts == tuple(scores.count(v) for v in range(1, 10))
+    bars = stats.histogram(1)
+    assert [(s, c) for s, c, _ in bars] == [(v, scores.count(v)) for v in range(1, 10)]
+    assert max(length for *_, length in bars) == 100
+    assert sum(stats.counts) == stats.n
