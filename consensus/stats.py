@@ -175,7 +175,8 @@ class ConsensusReport:
         items = []
         for row in self.items:
             fields = dict(row.stats.__dict__)
-            del fields["disagreement_count_rule"]  # Python API only, not in the CLI contract
+            # Python API only, not in the CLI contract.
+            del fields["disagreement_count_rule"], fields["counts"]
             items.append({"item": row.item, "round": row.round, **fields})
         stability = [
             {
