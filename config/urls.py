@@ -26,6 +26,7 @@ urlpatterns = [
     path("consensus/", include("consensus.urls")),
     path("programme/", include("wiki.urls_programme")),
     path("referentiels/", include("wiki.urls_referentiels")),
+    path("tableau-de-bord/", include("consensus.urls_dashboard")),
     path("ims/case/v1p1/", include("wiki.urls_case")),
     path("", include("search.urls")),
 ]

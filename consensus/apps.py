@@ -8,4 +8,7 @@ class ConsensusConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from consensus import receivers  # noqa: F401 (connects the lifecycle receivers)
+        from consensus import lifecycle_tasks, receivers  # noqa: F401 (connects the receivers)
+
+        # The lifecycle's Wagtail tasks delegate their hooks to these handlers.
+        lifecycle_tasks.handlers_register()

@@ -24,12 +24,22 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from wagtail.models import Task, TaskState
 
+from consensus import lifecycle_registry
+
 
 class Body(models.TextChoices):
     """The bodies that vote in the lifecycle."""
 
     STEERING_COMMITTEE = "steering_committee", _("Steering committee")
     DEANS_CONFERENCES = "deans_conferences", _("Deans' conferences")
+
+
+class CommitteeSeatQuerySet(models.QuerySet):
+    def held_by(self, user) -> CommitteeSeatQuerySet:
+        """The active seats ``user`` holds (none for an anonymous visitor)."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(holder=user, active=True)
 
 
 class CommitteeSeat(models.Model):
@@ -55,6 +65,8 @@ class CommitteeSeat(models.Model):
     )
     active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()
+
+    objects = CommitteeSeatQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("committee seat")
@@ -101,7 +113,13 @@ class Referent(models.Model):
 
 
 class LifecycleTask(Task):
-    """Common ground of the lifecycle's tasks: the phase they belong to."""
+    """Common ground of the lifecycle's tasks: the phase they belong to.
+
+    Wagtail's hooks delegate to the handler registered for the task's kind
+    (``consensus.lifecycle_registry``, filled by ``consensus.lifecycle_tasks`` at app ready):
+    the rules live in the lifecycle service, not in the models."""
+
+    lifecycle_kind = ""
 
     phase = models.PositiveSmallIntegerField(
         _("phase"), validators=[MinValueValidator(1), MaxValueValidator(4)]
@@ -132,6 +150,23 @@ class LifecycleTask(Task):
 
         return reverse("consensus:lifecycle", args=[obj.pk])
 
+    def lifecycle_handler(self) -> lifecycle_registry.TaskHandler:
+        return lifecycle_registry.handler_for(self.lifecycle_kind)
+
+    def get_actions(self, obj, user):
+        return self.lifecycle_handler().actions(self, obj, user)
+
+    def get_form_for_action(self, action):
+        return self.lifecycle_handler().form_for_action(self, action)
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        return self.lifecycle_handler().on_action(self, task_state, user, action_name, **kwargs)
+
+    def get_task_states_user_can_moderate(self, user, **kwargs):
+        if self.lifecycle_handler().can_moderate(self, user):
+            return TaskState.objects.filter(status=TaskState.STATUS_IN_PROGRESS, task=self.task_ptr)
+        return TaskState.objects.none()
+
 
 class PhaseGateTaskState(TaskState):
     """A gate's state: approving it re-checks the gate, whoever asks."""
@@ -140,11 +175,7 @@ class PhaseGateTaskState(TaskState):
         verbose_name = _("phase gate state")
 
     def approve(self, user=None, update=True, comment=""):
-        from consensus.services.lifecycle import gate_report
-
-        report = gate_report(self.workflow_state.content_object.specific, self.task.specific)
-        if not report.passes:
-            raise PermissionDenied(report.summary())
+        lifecycle_registry.handler_for(lifecycle_registry.GATE).approve_check(self)
         return super().approve(user=user, update=update, comment=comment)
 
     def reject(self, user=None, update=True, comment=""):
@@ -155,41 +186,13 @@ class PhaseGateTaskState(TaskState):
 class PhaseGateTask(LifecycleTask):
     """Leaving phase ``phase``: passes when the phase's conditions hold (consensus.lifecycle)."""
 
+    lifecycle_kind = lifecycle_registry.GATE
     admin_form_fields = [*Task.admin_form_fields, "phase"]
     task_state_class = PhaseGateTaskState
 
     class Meta:
         verbose_name = _("phase gate")
         verbose_name_plural = _("phase gates")
-
-    def get_actions(self, obj, user):
-        from consensus import permissions
-
-        if permissions.can_move_phase(user):
-            return [("approve", _("Move to the next phase"), False)]
-        return []
-
-    def get_form_for_action(self, action):
-        return None
-
-    def on_action(self, task_state, user, action_name, **kwargs):
-        from consensus.exceptions import ConsensusError
-        from consensus.services.lifecycle import gate_pass
-
-        obj = task_state.workflow_state.content_object.specific
-        if action_name == "approve":
-            try:
-                gate_pass(user=user, referentiel=obj)
-            except (ConsensusError, PermissionDenied):
-                return self.lifecycle_url(obj) + "?refus=porte"
-        return self.lifecycle_url(obj)
-
-    def get_task_states_user_can_moderate(self, user, **kwargs):
-        from consensus import permissions
-
-        if permissions.can_move_phase(user):
-            return TaskState.objects.filter(status=TaskState.STATUS_IN_PROGRESS, task=self.task_ptr)
-        return TaskState.objects.none()
 
     @classmethod
     def get_description(cls):
@@ -220,6 +223,8 @@ class VoteTask(LifecycleTask):
     (approve + reject) whatever the seats yet to vote say, once at least ``quorum`` seats
     have voted; it rejects when that can no longer happen."""
 
+    lifecycle_kind = lifecycle_registry.VOTE
+
     body = models.CharField(_("body"), max_length=30, choices=Body.choices)
     quorum = models.PositiveSmallIntegerField(
         _("quorum (seats that must vote)"), default=1, validators=[MinValueValidator(1)]
@@ -236,42 +241,6 @@ class VoteTask(LifecycleTask):
     class Meta:
         verbose_name = _("lifecycle vote")
         verbose_name_plural = _("lifecycle votes")
-
-    def get_actions(self, obj, user):
-        from consensus.services.lifecycle import seat_for
-
-        if seat_for(user, self.body) is not None:
-            return [("vote", _("Vote"), True)]
-        return []
-
-    def get_form_for_action(self, action):
-        from consensus.forms import LifecycleVoteForm
-
-        return LifecycleVoteForm
-
-    def on_action(self, task_state, user, action_name, **kwargs):
-        from consensus.exceptions import ConsensusError
-        from consensus.services.lifecycle import vote_cast
-
-        obj = task_state.workflow_state.content_object.specific
-        if action_name == "vote":
-            try:
-                vote_cast(
-                    user=user,
-                    task_state=task_state,
-                    choice=kwargs.get("choice", ""),
-                    comment=kwargs.get("comment", ""),
-                )
-            except (ConsensusError, PermissionDenied):
-                return self.lifecycle_url(obj) + "?refus=vote"
-        return self.lifecycle_url(obj)
-
-    def get_task_states_user_can_moderate(self, user, **kwargs):
-        from consensus.services.lifecycle import seat_for
-
-        if seat_for(user, self.body) is not None:
-            return TaskState.objects.filter(status=TaskState.STATUS_IN_PROGRESS, task=self.task_ptr)
-        return TaskState.objects.none()
 
     @classmethod
     def get_description(cls):

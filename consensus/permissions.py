@@ -75,12 +75,11 @@ def can_edit_referentiel(user, referentiel) -> bool:
 
 
 def can_view_lifecycle(user, referentiel) -> bool:
-    from consensus.services.lifecycle import seat_for
+    """The committee, the référentiel's editors and whoever holds a seat in a voting body."""
+    from consensus.models import CommitteeSeat
 
     return (
         can_move_phase(user)
         or can_edit_referentiel(user, referentiel)
-        or any(
-            seat_for(user, body) is not None for body in ("steering_committee", "deans_conferences")
-        )
+        or CommitteeSeat.objects.held_by(user).exists()
     )

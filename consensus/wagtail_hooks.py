@@ -1,13 +1,16 @@
-"""A link from the Wagtail admin to the Delphi pages, for those who run or judge studies, and
-the labels of the audited Delphi steps (consensus.audit) in the admin's history."""
+"""A link from the Wagtail admin to the Delphi pages, for those who run or judge studies, the
+labels of the audited Delphi steps (consensus.audit) in the admin's history, and the
+committee seats' admin (superusers and the accounts granted its permissions)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.model import ModelViewSet
 
 from consensus import permissions
 from consensus.audit import LOG_ACTIONS
+from consensus.models import CommitteeSeat
 
 
 class ConsensusMenuItem(MenuItem):
@@ -31,3 +34,27 @@ def register_consensus_menu_item() -> MenuItem:
 def register_consensus_log_actions(actions) -> None:
     for action, (label, message) in LOG_ACTIONS.items():
         actions.register_action(action, label, message)
+
+
+class CommitteeSeatViewSet(ModelViewSet):
+    """The seats of the voting bodies, managed in the Wagtail admin.
+
+    Wagtail's model permission policy: superusers, and the accounts granted the Django
+    permissions on committee seats (the committee's administrators) — not every committee
+    member. Every change is audited by django-simple-history (who, when, what: the request's
+    user through HistoryRequestMiddleware) and by Wagtail's log."""
+
+    model = CommitteeSeat
+    icon = "group"
+    menu_label = _("Committee seats")
+    menu_order = 910
+    add_to_admin_menu = True
+    copy_view_enabled = False
+    form_fields = ["body", "institution", "role_label", "holder", "active"]
+    list_display = ["__str__", "role_label", "holder", "active"]
+    list_filter = ["body", "active"]
+
+
+@hooks.register("register_admin_viewset")
+def register_committee_seat_viewset() -> CommitteeSeatViewSet:
+    return CommitteeSeatViewSet("committee_seats")

@@ -113,6 +113,12 @@ RESERVED_IDS |= {"browse-filters-heading", "browse-results-heading"}
 RESERVED_IDS |= {"report-title"}
 # The committee decisions table (consensus/templates/consensus/decision_list.html).
 RESERVED_IDS |= {"decisions-caption", "decisions-hint"}
+# The national dashboard (consensus/templates/consensus/national_dashboard.html).
+RESERVED_IDS |= {
+    "agenda-title", "gates-title", "progress-caption", "progress-hint", "progress-title",
+    "timeline-caption", "timeline-hint", "timeline-svg-desc", "timeline-svg-title",
+    "timeline-table-caption", "timeline-title", "votes-due-title",
+}  # fmt: skip
 RESERVED_ID_PREFIXES = (
     "id_", "change-", "hist-", "final-", "preview-title-", "per-round-", "stability-",
     "item-", "score-", "comment-", "error-", "band-", "part-", "etu-part-",

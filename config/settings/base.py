@@ -1,7 +1,7 @@
 """Settings shared by every mode. Each value comes from the environment, with the embedded
 default (SQLite, in-memory channel layer, Wagtail's database search) when it is absent."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -268,6 +268,10 @@ WAGTAIL_FINISH_WORKFLOW_ACTION = "consensus.workflow_actions.workflow_finished"
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+
+# The IA_SaNSeS programme's start: the national dashboard's plan counts the phases' months
+# (fixtures/phases.json) from it. An ISO date; a malformed one stops the process at start.
+PROGRAMME_START = date.fromisoformat(env_str("PROGRAMME_START", "2025-01-01"))
 
 # Demo accounts get a usable password only where this is set (the demo settings).
 DEMO_PASSWORD = None

@@ -390,9 +390,7 @@ def gate_pass(*, user, referentiel) -> GateReport:
 
 
 def seat_for(user, body: str) -> CommitteeSeat | None:
-    if user is None or not user.is_authenticated:
-        return None
-    return CommitteeSeat.objects.filter(body=body, holder=user, active=True).first()
+    return CommitteeSeat.objects.held_by(user).filter(body=body).first()
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,87 @@
+"""What the lifecycle's Wagtail tasks do when Wagtail asks: an entry point, like a view.
+
+The admin's workflow-action view calls a task's ``on_action``; its dashboard asks
+``get_task_states_user_can_moderate``; code calling ``TaskState.approve`` reaches the gate's
+re-check. The task models (``consensus.lifecycle_models``) delegate those hooks to the handlers
+below through ``consensus.lifecycle_registry``; ``ConsensusConfig.ready`` registers them. Each
+handler only routes to the lifecycle service and its permissions.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from consensus import lifecycle_registry, permissions
+from consensus.exceptions import ConsensusError
+from consensus.forms import LifecycleVoteForm
+from consensus.services import lifecycle
+
+
+class GateTaskHandler:
+    """A phase gate: the committee moves on when the conditions hold."""
+
+    def actions(self, task, obj, user) -> list[tuple[str, str, bool]]:
+        if permissions.can_move_phase(user):
+            return [("approve", _("Move to the next phase"), False)]
+        return []
+
+    def form_for_action(self, task, action: str) -> type | None:
+        return None
+
+    def on_action(self, task, task_state, user, action_name: str, **kwargs) -> str:
+        obj = task_state.workflow_state.content_object.specific
+        if action_name == "approve":
+            try:
+                lifecycle.gate_pass(user=user, referentiel=obj)
+            except (ConsensusError, PermissionDenied):
+                return task.lifecycle_url(obj) + "?refus=porte"
+        return task.lifecycle_url(obj)
+
+    def can_moderate(self, task, user) -> bool:
+        return permissions.can_move_phase(user)
+
+    def approve_check(self, task_state) -> None:
+        report = lifecycle.gate_report(
+            task_state.workflow_state.content_object.specific, task_state.task.specific
+        )
+        if not report.passes:
+            raise PermissionDenied(report.summary())
+
+
+class VoteTaskHandler:
+    """A vote: each seat of the task's body votes once, with a comment."""
+
+    def actions(self, task, obj, user) -> list[tuple[str, str, bool]]:
+        if lifecycle.seat_for(user, task.body) is not None:
+            return [("vote", _("Vote"), True)]
+        return []
+
+    def form_for_action(self, task, action: str) -> type | None:
+        return LifecycleVoteForm
+
+    def on_action(self, task, task_state, user, action_name: str, **kwargs) -> str:
+        obj = task_state.workflow_state.content_object.specific
+        if action_name == "vote":
+            try:
+                lifecycle.vote_cast(
+                    user=user,
+                    task_state=task_state,
+                    choice=kwargs.get("choice", ""),
+                    comment=kwargs.get("comment", ""),
+                )
+            except (ConsensusError, PermissionDenied):
+                return task.lifecycle_url(obj) + "?refus=vote"
+        return task.lifecycle_url(obj)
+
+    def can_moderate(self, task, user) -> bool:
+        return lifecycle.seat_for(user, task.body) is not None
+
+    def approve_check(self, task_state) -> None:
+        # Only the tally ends a vote: VoteTaskState guards approve/reject itself.
+        return None
+
+
+def handlers_register() -> None:
+    lifecycle_registry.handler_register(lifecycle_registry.GATE, GateTaskHandler())
+    lifecycle_registry.handler_register(lifecycle_registry.VOTE, VoteTaskHandler())
