@@ -1,0 +1,116 @@
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from tests.wiki.editions.support import competency, edit_published, published_referentiel
+from wiki.models import Edition, EditionRefused
+from wiki.services.editions import edition_get, edition_latest, edition_publish, edition_snapshot
+from wiki.snapshots import referentiel_snapshot_live, snapshot_from_json, snapshot_to_json
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_first_edition_is_1_0_then_minor_and_major_numbers_follow():
+    referentiel = published_referentiel()
+    first = edition_publish(referentiel=referentiel, kind="major")
+    assert first.version == "1.0"
+    assert edition_publish(referentiel=referentiel, kind="minor").version == "1.1"
+    assert edition_publish(referentiel=referentiel, kind="minor").version == "1.2"
+    assert edition_publish(referentiel=referentiel, kind="major").version == "2.0"
+    assert edition_latest(referentiel).version == "2.0"
+    assert edition_get(referentiel.slug, "1.1").minor == 1
+    assert edition_get(referentiel.slug, "9.9") is None
+    assert edition_get(referentiel.slug, "v1") is None
+
+
+def test_the_snapshot_round_trips_through_json_and_freezes_the_published_pages():
+    referentiel = published_referentiel()
+    live = referentiel_snapshot_live(referentiel)
+    assert snapshot_from_json(snapshot_to_json(live)) == live
+    edition = edition_publish(referentiel=referentiel, kind="major")
+    assert edition_snapshot(edition) == live
+    assert len(edition_snapshot(edition).competencies) == 6
+
+
+def test_a_withdrawn_competency_is_left_out_of_the_snapshot():
+    referentiel = published_referentiel()
+    page = competency(referentiel, referentiel.get_children().first().specific.code + "-C1")
+    edit_published(page, withdrawn=True)
+    codes = [c.code for c in referentiel_snapshot_live(referentiel).competencies]
+    assert page.code not in codes and len(codes) == 5
+
+
+@pytest.mark.parametrize(
+    ("versions", "kind", "asked", "message"),
+    [
+        ([], "minor", None, "1.0"),
+        (["major"], "major", "1.0", "ne recule ni ne se répète"),
+        (["major", "major"], "major", "1.0", "ne recule ni ne se répète"),
+        (["major"], "minor", "1.0", "ne recule ni ne se répète"),
+        (["major"], "minor", "2.0", "ne correspond pas"),
+        (["major"], "major", "2.1", "ne correspond pas"),
+        (["major"], "major", "deux", "n’est pas un numéro de version"),
+    ],
+)
+def test_a_version_that_goes_backwards_repeats_or_mismatches_is_refused_in_french(
+    versions, kind, asked, message
+):
+    referentiel = published_referentiel()
+    for k in versions:
+        edition_publish(referentiel=referentiel, kind=k)
+    count = Edition.objects.count()
+    with pytest.raises(EditionRefused, match=message):
+        edition_publish(referentiel=referentiel, kind=kind, version=asked)
+    assert Edition.objects.count() == count
+
+
+def test_an_unpublished_referentiel_has_no_edition():
+    referentiel = published_referentiel(live=False)
+    with pytest.raises(EditionRefused, match="n’est pas publié"):
+        edition_publish(referentiel=referentiel, kind="major")
+
+
+def test_an_edition_refuses_to_change_or_to_be_deleted():
+    edition = edition_publish(referentiel=published_referentiel(), kind="major")
+    edition.changelog = "Réécrit"
+    with pytest.raises(EditionRefused, match="ne change jamais"):
+        edition.save()
+    with pytest.raises(EditionRefused, match="jamais supprimée"):
+        edition.delete()
+
+
+def test_the_database_refuses_updates_deletions_and_backward_versions():
+    referentiel = published_referentiel()
+    edition = edition_publish(referentiel=referentiel, kind="major")
+    edition_publish(referentiel=referentiel, kind="major")
+    for statement in (
+        "UPDATE wiki_edition SET snapshot = '{}'::jsonb WHERE id = %s",
+        "UPDATE wiki_edition SET changelog = 'x' WHERE id = %s",
+        "DELETE FROM wiki_edition WHERE id = %s",
+    ):
+        with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as c:
+            c.execute(statement, [edition.pk])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Edition.objects.filter(pk=edition.pk).update(changelog="x")
+    backwards = Edition(
+        referentiel=referentiel,
+        slug=referentiel.slug,
+        major=1,
+        minor=5,
+        kind="minor",
+        published_at=edition.published_at,
+        snapshot={},
+        digest="",
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        backwards.save()
+    edition.refresh_from_db()
+    assert edition.changelog == "" and Edition.objects.filter(pk=edition.pk).exists()
+
+
+def test_a_published_referentiel_cannot_be_deleted_once_it_has_an_edition():
+    from django.db.models import ProtectedError
+
+    referentiel = published_referentiel(domains=1, per_domain=1)
+    edition_publish(referentiel=referentiel, kind="major")
+    with pytest.raises(ProtectedError):
+        referentiel.delete()
