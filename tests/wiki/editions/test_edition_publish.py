@@ -114,3 +114,20 @@ def test_a_published_referentiel_cannot_be_deleted_once_it_has_an_edition():
     edition_publish(referentiel=referentiel, kind="major")
     with pytest.raises(ProtectedError):
         referentiel.delete()
+
+
+def test_the_command_publishes_the_next_edition_and_refuses_a_minor_first_one():
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    referentiel = published_referentiel()
+    with pytest.raises(CommandError, match="1.0"):
+        call_command("edition_publish", referentiel.slug, "--kind", "minor", "--quiet-progress")
+    assert not Edition.objects.filter(referentiel=referentiel).exists()
+    out = StringIO()
+    call_command("edition_publish", referentiel.slug, "--kind", "major", stdout=out)
+    assert "Édition 1.0" in out.getvalue() and "6 compétences" in out.getvalue()
+    call_command("edition_publish", referentiel.slug, "--kind", "minor", stdout=out)
+    assert edition_latest(referentiel).version == "1.1"
+    assert edition_latest(referentiel).provenance == {"source": "command"}
