@@ -113,6 +113,11 @@ RESERVED_IDS |= {"browse-filters-heading", "browse-results-heading"}
 RESERVED_IDS |= {"report-title"}
 # The committee decisions table (consensus/templates/consensus/decision_list.html).
 RESERVED_IDS |= {"decisions-caption", "decisions-hint"}
+# The editions (wiki/templates/wiki/edition_*.html and includes/_edition_*.html).
+RESERVED_IDS |= {
+    "editions-title", "diff-added", "diff-removed", "diff-moved", "diff-reworded",
+    "journal-changes", "journal-studies", "journal-decisions", "journal-votes",
+}  # fmt: skip
 RESERVED_ID_PREFIXES = (
     "id_", "change-", "hist-", "final-", "preview-title-", "per-round-", "stability-",
     "item-", "score-", "comment-", "error-", "band-", "part-", "etu-part-",

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.db.models.fields.json import KT
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,8 +37,14 @@ def version_parse(version: str) -> tuple[int, int] | None:
     return (int(match.group(1)), int(match.group(2))) if match else None
 
 
+def _light(queryset):
+    """Editions without their snapshot loaded (it loads on first use): its title suffices
+    to show a page whose body comes from the cache."""
+    return queryset.defer("snapshot", "provenance").annotate(snapshot_title=KT("snapshot__title"))
+
+
 def edition_latest(referentiel: ReferentielPage) -> Edition | None:
-    return Edition.objects.for_referentiel(referentiel).newest_first().first()
+    return _light(Edition.objects.for_referentiel(referentiel)).newest_first().first()
 
 
 def editions_of(referentiel: ReferentielPage):
@@ -56,7 +63,9 @@ def edition_get(slug: str, version: str) -> Edition | None:
     if parsed is None:
         return None
     major, minor = parsed
-    editions = Edition.objects.filter(major=major, minor=minor).select_related("referentiel")
+    editions = _light(Edition.objects.filter(major=major, minor=minor)).select_related(
+        "referentiel"
+    )
     return (
         editions.filter(referentiel__slug=slug).first()
         or editions.filter(slug=slug).order_by("-published_at").first()
