@@ -131,3 +131,25 @@ def test_the_command_publishes_the_next_edition_and_refuses_a_minor_first_one():
     call_command("edition_publish", referentiel.slug, "--kind", "minor", stdout=out)
     assert edition_latest(referentiel).version == "1.1"
     assert edition_latest(referentiel).provenance == {"source": "command"}
+
+
+def test_the_seeded_socle_is_published_edition_1_0_and_seeding_again_adds_none():
+    from wiki.services.seeding import initial_data_load
+
+    socle = edition_get("socle-numerique-en-sante", "1.0")
+    assert socle is not None and socle.kind == "major"
+    assert len(edition_snapshot(socle).competencies) > 0
+    initial_data_load(with_accounts=False)
+    assert Edition.objects.filter(slug="socle-numerique-en-sante").count() == 1
+
+
+def test_the_list_and_the_referentiel_page_link_to_the_editions(client):
+    html = client.get("/referentiels/").content.decode()
+    assert 'href="/referentiels/socle-numerique-en-sante/"' in html and "édition 1.0" in html
+    from wiki.models import ReferentielPage
+
+    socle = ReferentielPage.objects.get(slug="socle-numerique-en-sante")
+    page = client.get(socle.url).content.decode()
+    assert 'href="/referentiels/socle-numerique-en-sante/"' in page
+    edition = client.get("/referentiels/socle-numerique-en-sante/v1.0/")
+    assert edition.status_code == 200
