@@ -163,7 +163,8 @@ def edition_publish(
         major=major,
         minor=minor,
         kind=kind,
-        published_at=timezone.now(),
+        # Whole seconds: Django serialises datetimes to the millisecond (fixtures, dumps).
+        published_at=timezone.now().replace(microsecond=0),
         published_by=user if user is not None and user.is_authenticated else None,
         snapshot=data,
         digest=snapshot_digest(data),

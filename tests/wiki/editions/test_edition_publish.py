@@ -153,3 +153,12 @@ def test_the_list_and_the_referentiel_page_link_to_the_editions(client):
     assert 'href="/referentiels/socle-numerique-en-sante/"' in page
     edition = client.get("/referentiels/socle-numerique-en-sante/v1.0/")
     assert edition.status_code == 200
+
+
+def test_the_database_lets_an_unchanged_row_be_written_again():
+    """Django's deserialisation (loaddata, the tests' serialized rollback) saves existing rows
+    with their own values: that is not a change."""
+    edition = edition_publish(referentiel=published_referentiel(), kind="major")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE wiki_edition SET changelog = changelog WHERE id = %s", [edition.pk])
+    assert Edition.objects.filter(pk=edition.pk, changelog="").exists()
