@@ -314,6 +314,17 @@ class LifecycleVoteForm(AccessibleFormMixin, forms.Form):
         required=False,
         max_length=2000,
     )
+    # Asked on the validation vote only (the template shows it there): the edition published.
+    edition_kind = forms.ChoiceField(
+        label=_("Edition published if the vote passes"),
+        choices=[
+            ("major", _("Major revision (next major version, e.g. 2.0)")),
+            ("minor", _("Minor amendment (e.g. 1.1)")),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+        help_text=_("The first edition of a référentiel is always 1.0."),
+    )
 
 
 class ReferentForm(AccessibleFormMixin, forms.Form):

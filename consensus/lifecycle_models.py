@@ -262,6 +262,8 @@ class LifecycleVote(models.Model):
     voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     choice = models.CharField(_("vote"), max_length=10, choices=Choice.choices)
     comment = models.TextField(_("comment"), blank=True, max_length=2000)
+    # On the validation vote: the kind of edition this seat approves (« major » or « minor »).
+    edition_kind = models.CharField(_("edition kind"), max_length=5, blank=True)
     cast_at = models.DateTimeField(_("cast at"), auto_now_add=True)
     history = HistoricalRecords()
 

@@ -69,6 +69,7 @@ class VoteTaskHandler:
                     task_state=task_state,
                     choice=kwargs.get("choice", ""),
                     comment=kwargs.get("comment", ""),
+                    edition_kind=kwargs.get("edition_kind", ""),
                 )
             except (ConsensusError, PermissionDenied):
                 return task.lifecycle_url(obj) + "?refus=vote"

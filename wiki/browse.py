@@ -17,6 +17,7 @@ from wiki import visibility
 from wiki.models import (
     CompetencyPage,
     DomainPage,
+    Edition,
     Institution,
     Profession,
     ReferentielPage,
@@ -108,6 +109,18 @@ def referentiels_browse(params, reader: visibility.Reader) -> BrowseResult:
                 pk=data["domain"].get_parent().pk
             )
         filtered = any(data.values())
-    return BrowseResult(
-        form=form, referentiels=list(queryset.distinct().order_by("title")), filtered=filtered
+    referentiels = list(queryset.distinct().order_by("title"))
+    _latest_editions_attach(referentiels)
+    return BrowseResult(form=form, referentiels=referentiels, filtered=filtered)
+
+
+def _latest_editions_attach(referentiels: list[ReferentielPage]) -> None:
+    """`latest_edition` on each référentiel (None without one), in one query."""
+    latest: dict[int, Edition] = {}
+    editions = Edition.objects.filter(referentiel__in=referentiels).only(
+        "referentiel_id", "major", "minor"
     )
+    for edition in editions.order_by("major", "minor"):
+        latest[edition.referentiel_id] = edition
+    for referentiel in referentiels:
+        referentiel.latest_edition = latest.get(referentiel.pk)

@@ -119,6 +119,11 @@ RESERVED_IDS |= {
     "timeline-caption", "timeline-hint", "timeline-svg-desc", "timeline-svg-title",
     "timeline-table-caption", "timeline-title", "votes-due-title",
 }  # fmt: skip
+# The editions (wiki/templates/wiki/edition_*.html and includes/_edition_*.html).
+RESERVED_IDS |= {
+    "editions-title", "diff-added", "diff-removed", "diff-moved", "diff-reworded",
+    "journal-changes", "journal-studies", "journal-decisions", "journal-votes",
+}  # fmt: skip
 RESERVED_ID_PREFIXES = (
     "id_", "change-", "hist-", "final-", "preview-title-", "per-round-", "stability-",
     "item-", "score-", "comment-", "error-", "band-", "part-", "etu-part-",

@@ -1,12 +1,15 @@
 """A référentiel as its public reads it, frozen in plain data: what every export is built from.
 
-Today a snapshot is taken from the live pages (their published revisions, through the
-visibility rule); editions will store the same structure, so exports never need to know where
-it came from."""
+A snapshot is taken from the live pages (their published revisions, through the visibility
+rule); editions (wiki.models.Edition) store the same structure as JSON (`snapshot_to_json`,
+`snapshot_from_json`), so exports never need to know where it came from."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 
 from wiki import visibility
@@ -60,16 +63,22 @@ def _changed(page) -> datetime:
 
 
 def referentiel_snapshot_live(
-    referentiel: ReferentielPage, reader: visibility.Reader = visibility.PUBLIC
+    referentiel: ReferentielPage,
+    reader: visibility.Reader = visibility.PUBLIC,
+    progress: Callable[[int], None] | None = None,
 ) -> ReferentielSnapshot:
     """The published pages of `referentiel` that `reader` may read (the public by default), in
-    the tree's order. Wagtail's page rows hold the published content; drafts stay out."""
+    the tree's order. Wagtail's page rows hold the published content; drafts stay out, and so
+    do competencies a committee decision withdrew. `progress` is told how many competencies
+    each domain added."""
     domains = []
     domain_pages = visibility.published_pages(DomainPage.objects.child_of(referentiel), reader)
     for domain in domain_pages.order_by("path"):
-        competencies = visibility.published_pages(
-            CompetencyPage.objects.child_of(domain), reader
-        ).prefetch_related("learning_outcomes", "evaluation_methods", "socle_refs")
+        competencies = (
+            visibility.published_pages(CompetencyPage.objects.child_of(domain), reader)
+            .filter(withdrawn=False)
+            .prefetch_related("learning_outcomes", "evaluation_methods", "socle_refs")
+        )
         domains.append(
             DomainSnapshot(
                 code=domain.code,
@@ -95,6 +104,8 @@ def referentiel_snapshot_live(
                 changed_at=_changed(domain),
             )
         )
+        if progress is not None:
+            progress(len(domains[-1].competencies))
     return ReferentielSnapshot(
         slug=referentiel.slug,
         title=referentiel.title,
@@ -109,6 +120,45 @@ def referentiel_snapshot_live(
             [_changed(referentiel), *(d.changed_at for d in domains)],
         ),
     )
+
+
+def snapshot_to_json(snapshot: ReferentielSnapshot) -> dict:
+    """Plain JSON data (dates in ISO 8601, tuples as lists); `snapshot_from_json` reverses it."""
+    return json.loads(json.dumps(asdict(snapshot), default=_json_default))
+
+
+def _json_default(value):
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def _from_data(cls, data: dict):
+    values = {}
+    for f in fields(cls):
+        if f.name not in data:
+            continue  # a field added later keeps its default
+        value = data[f.name]
+        if f.name == "changed_at":
+            value = datetime.fromisoformat(value)
+        elif f.name == "domains":
+            value = tuple(_from_data(DomainSnapshot, d) for d in value)
+        elif f.name == "competencies":
+            value = tuple(_from_data(CompetencySnapshot, c) for c in value)
+        elif isinstance(value, list):
+            value = tuple(value)
+        values[f.name] = value
+    return cls(**values)
+
+
+def snapshot_from_json(data: dict) -> ReferentielSnapshot:
+    return _from_data(ReferentielSnapshot, data)
+
+
+def snapshot_digest(data: dict) -> str:
+    """SHA-256 of the canonical JSON of a serialised snapshot."""
+    canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def public_referentiels():

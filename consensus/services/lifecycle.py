@@ -32,6 +32,7 @@ from consensus.models import (
     VoteTask,
 )
 from consensus.rules import CONSENSUS_AGREE, CONSENSUS_DISAGREE
+from consensus.services.publication import referentiel_validated_publish
 
 WORKFLOW_NAME = "Cycle de vie d'un référentiel"
 
@@ -447,8 +448,13 @@ def vote_tally(task: VoteTask, task_state_id: int) -> Tally:
 
 
 @transaction.atomic
-def vote_cast(*, user, task_state, choice: str, comment: str = "") -> LifecycleVote:
-    """Record one seat's vote; end the task when its rule is met (reasons: the comments)."""
+def vote_cast(
+    *, user, task_state, choice: str, comment: str = "", edition_kind: str = ""
+) -> LifecycleVote:
+    """Record one seat's vote; end the task when its rule is met (reasons: the comments).
+
+    The vote that ends the lifecycle publishes the référentiel as its next edition
+    (consensus.services.publication); ``edition_kind`` is the kind this seat approves."""
     # The task state's row lock serialises the votes of one task: each tally sees them all.
     task_state = TaskState.objects.select_for_update().get(pk=task_state.pk)
     task = task_state.task.specific
@@ -467,8 +473,15 @@ def vote_cast(*, user, task_state, choice: str, comment: str = "") -> LifecycleV
     comment = (comment or "").strip()
     if choice == LifecycleVote.Choice.REJECT and not comment:
         raise VoteRefused(_("Give the reasons of a rejection in the comment."))
+    if edition_kind not in ("", "major", "minor"):
+        raise VoteRefused(_("Choose a major or a minor edition."))
     vote = LifecycleVote(
-        task_state=task_state, seat=seat, voter=user, choice=choice, comment=comment
+        task_state=task_state,
+        seat=seat,
+        voter=user,
+        choice=choice,
+        comment=comment,
+        edition_kind=edition_kind if choice == LifecycleVote.Choice.APPROVE else "",
     )
     vote._history_user = user
     try:
@@ -495,6 +508,8 @@ def vote_cast(*, user, task_state, choice: str, comment: str = "") -> LifecycleV
             specific.reject(user=user, comment="\n".join(reasons))
         referentiel = task_state.workflow_state.content_object.specific
         lifecycle_sync(referentiel)
+        if outcome == "approve":
+            referentiel_validated_publish(task_state=task_state, user=user)
     return vote
 
 

@@ -123,6 +123,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
                 task_state=state.current_task_state,
                 choice=form.cleaned_data["choice"],
                 comment=form.cleaned_data["comment"],
+                edition_kind=form.cleaned_data["edition_kind"],
             )
         except ConsensusError as error:
             messages.error(request, str(error))

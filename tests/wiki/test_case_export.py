@@ -118,6 +118,9 @@ def test_the_command_writes_a_valid_package_and_refuses_what_it_cannot_export(tm
     with pytest.raises(CommandError, match="no edition 9.9") as no_edition:
         call_command("case_export", SOCLE, "--version", "9.9")
     assert no_edition.value.returncode == 2
+    call_command("case_export", SOCLE, "--version", "1.0", "-o", str(out))
+    edition = json.loads(out.read_text(encoding="utf-8"))
+    assert case_errors(edition) == [] and edition["CFDocument"]["version"] == "1.0"
 
 
 def test_the_pdf_holds_every_domain_and_competency_and_is_built_once(client, monkeypatch):

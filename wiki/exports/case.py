@@ -197,6 +197,36 @@ def case_package(snapshot: ReferentielSnapshot, key: str = LIVE, socle_key: str 
     return _Builder(snapshot, key, socle_key).package()
 
 
+def case_replaced_by(
+    package: dict, previous: ReferentielSnapshot, previous_key: str, key: str
+) -> dict:
+    """Add to an edition's package a « replacedBy » association from each domain and
+    competency of the previous edition (`previous`, exported as `previous_key`) to the item of
+    the same code in this one. The links live in the newer package, so the older export never
+    changes once published."""
+    slug = package["CFDocument"]["extensions"][EXTENSION]["slug"]
+    kept = {item.get("humanCodingScheme") for item in package["CFItems"]}
+    changed = _timestamp(datetime.fromisoformat(package["CFDocument"]["lastChangeDateTime"]))
+    codes = [d.code for d in previous.domains] + [c.code for c in previous.competencies]
+    for code in codes:
+        if code not in kept:
+            continue
+        old_id = case_identifier(previous.slug, previous_key, code)
+        new_id = case_identifier(slug, key, code)
+        identifier = case_identifier(slug, key, f"replacedBy:{old_id}:{new_id}")
+        package["CFAssociations"].append(
+            {
+                "identifier": identifier,
+                "associationType": "replacedBy",
+                "uri": _uri("CFAssociations", identifier),
+                "originNodeURI": _link("CFItems", old_id, code),
+                "destinationNodeURI": _link("CFItems", new_id, code),
+                "lastChangeDateTime": changed,
+            }
+        )
+    return package
+
+
 def case_bytes(package: dict) -> bytes:
     """Canonical JSON: sorted keys, UTF-8 kept as is, so equal packages give equal bytes."""
     return (json.dumps(package, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode()

@@ -16,22 +16,25 @@ from wiki.snapshots import ReferentielSnapshot
 CACHE_SECONDS = 7 * 24 * 3600
 
 
-def referentiel_pdf(snapshot: ReferentielSnapshot) -> bytes:
-    html = render_to_string("wiki/exports/referentiel_pdf.html", {"snapshot": snapshot})
+def referentiel_pdf(snapshot: ReferentielSnapshot, edition: str = "") -> bytes:
+    """`edition` names the edition printed (« 1.0 »); empty: today's published pages."""
+    html = render_to_string(
+        "wiki/exports/referentiel_pdf.html", {"snapshot": snapshot, "edition": edition}
+    )
     return HTML(string=html).write_pdf(stylesheets=[CSS(filename=finders.find("css/export.css"))])
 
 
-def referentiel_pdf_cached(snapshot: ReferentielSnapshot) -> bytes:
+def referentiel_pdf_cached(snapshot: ReferentielSnapshot, edition: str = "") -> bytes:
     """Built once per content: the key is the digest of the snapshot's CASE export, which
     changes with any published change of the référentiel."""
     digest = hashlib.sha256(case_bytes(case_package(snapshot))).hexdigest()
-    key = f"wiki:export:pdf:{snapshot.slug}:{digest}"
+    key = f"wiki:export:pdf:{snapshot.slug}:{edition or 'live'}:{digest}"
     try:
         data = cache.get(key)
     except Exception:  # a cache outage rebuilds, it does not fail the download
         data = None
     if data is None:
-        data = referentiel_pdf(snapshot)
+        data = referentiel_pdf(snapshot, edition)
         with contextlib.suppress(Exception):  # the next download rebuilds it
             cache.set(key, data, CACHE_SECONDS)
     return data

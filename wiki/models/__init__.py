@@ -1,5 +1,6 @@
 from .changes import Change
 from .discussions import Message, Thread
+from .editions import Edition, EditionRefused
 from .institutions import (
     AmiCmaAction,
     AmiCmaProject,
@@ -23,6 +24,8 @@ from .watchlists import Notification, Watch, WatchlistVisit
 
 __all__ = [
     "Change",
+    "Edition",
+    "EditionRefused",
     "Message",
     "Notification",
     "PageLink",

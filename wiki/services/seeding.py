@@ -36,6 +36,8 @@ EVALUATION_METHODS = {
     "direct_observation": "Observation directe",
 }
 
+SOCLE_SLUG = "socle-numerique-en-sante"
+
 HOME_INTRO = """\
 Le **wiki IA_SaNSeS** (*Intelligence Artificielle et Santé Numérique pour les Spécialités en \
 Santé*) est l'espace où les collèges de spécialité rédigent ensemble les référentiels de \
@@ -80,9 +82,26 @@ def initial_data_load(*, with_accounts: bool = True) -> SeedReport:
     _referentiel_load(home, _load("socle.json"), live=True, report=report)
     for pilot in ("pilot_radiologie.json", "pilot_medecine_generale.json"):
         _referentiel_load(home, _load(pilot), live=False, report=report)
+    _socle_edition_ensure(report)
     if with_accounts:
         _accounts_load(report)
     return report
+
+
+def _socle_edition_ensure(report: SeedReport) -> None:
+    """The socle (arrêté du 10 novembre 2022) is published edition 1.0."""
+    from wiki.services.editions import edition_publish
+
+    socle = ReferentielPage.objects.filter(slug=SOCLE_SLUG, live=True).first()
+    if socle is None or socle.editions.exists():
+        return
+    edition_publish(
+        referentiel=socle,
+        kind="major",
+        provenance={"source": "seed"},
+        changelog="Édition initiale : le socle de l’arrêté du 10 novembre 2022.",
+    )
+    report.count("editions", True)
 
 
 def _institutions_load(report: SeedReport) -> None:

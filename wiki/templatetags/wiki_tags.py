@@ -1,10 +1,14 @@
+from urllib.parse import quote
+
 from django import template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from wiki import markdown
+from wiki.markdown import LinkTarget
 from wiki.models import Watch
 from wiki.permissions import can_edit_page
-from wiki.rendering import render_markdown
+from wiki.rendering import plain_notice, render_markdown
 from wiki.visibility import PUBLIC, request_reader
 
 register = template.Library()
@@ -84,3 +88,14 @@ def magnitude(value) -> int:
         return abs(int(value))
     except (TypeError, ValueError):
         return 0
+
+
+def _search_link(targets) -> dict[str, LinkTarget]:
+    return {t: LinkTarget(url=f"/recherche/?q={quote(t)}", title=t) for t in targets}
+
+
+@register.filter
+def markdown_frozen(text: str) -> str:
+    """Markdown of an edition: its wikilinks are not resolved against today's pages (an
+    edition never changes); each one searches the wiki for its target."""
+    return mark_safe(markdown.render(text, _search_link, notice=plain_notice()))  # noqa: S308

@@ -1,14 +1,14 @@
 """`manage.py case_export SLUG [--version V] -o OUT.json`: a référentiel as a CASE 1.1 CFPackage.
 
-Without --version: the latest edition, or the published pages of a référentiel that has none
-(editions do not exist yet: every export is of the published pages)."""
+Without --version: the published pages of today; with it, that edition (its snapshot)."""
 
 import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from wiki.exports.case import case_bytes, case_errors, case_package
+from wiki.exports.case import LIVE, case_bytes, case_errors, case_package
+from wiki.services.editions import edition_get, edition_snapshot
 from wiki.snapshots import public_referentiel, referentiel_snapshot_live
 
 
@@ -29,11 +29,14 @@ class Command(BaseCommand):
         if referentiel is None:
             raise CommandError(f"No published référentiel has the slug « {slug} ».", returncode=2)
         if edition is not None:
-            raise CommandError(
-                f"« {slug} » has no edition {edition}: only its published pages can be exported.",
-                returncode=2,
+            found = edition_get(slug, edition)
+            if found is None:
+                raise CommandError(f"« {slug} » has no edition {edition}.", returncode=2)
+            package = case_package(
+                edition_snapshot(found), key=found.version, socle_key=found.socle_version or LIVE
             )
-        package = case_package(referentiel_snapshot_live(referentiel))
+        else:
+            package = case_package(referentiel_snapshot_live(referentiel))
         errors = case_errors(package)
         if errors:  # a defect of ours, never of the user's input
             raise CommandError("The package does not validate: " + errors[0])

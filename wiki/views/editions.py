@@ -1,0 +1,242 @@
+"""/referentiels/<slug>/ and its editions: one edition forever, the diff between two, the
+journal of one, and its downloads (CASE 1.1 JSON, PDF) built from its snapshot.
+
+An edition is shown only to readers who may see its référentiel (wiki.visibility). What is
+drawn from an edition alone never changes, so it is rendered once per edition (and language)
+and cached under the edition's id."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from wiki import visibility
+from wiki.edition_diff import editions_diff
+from wiki.exports.case import LIVE, case_bytes, case_package, case_replaced_by
+from wiki.exports.pdf import referentiel_pdf_cached
+from wiki.models import Edition, ReferentielPage
+from wiki.services.editions import (
+    edition_get,
+    edition_latest,
+    edition_previous,
+    edition_snapshot,
+    editions_of,
+)
+from wiki.snapshots import referentiel_snapshot_live
+from wiki.views.exports import _attachment
+
+# Bump when the edition templates change: cached renderings are keyed by it.
+TEMPLATE_VERSION = 1
+CACHE_SECONDS = 30 * 24 * 3600
+
+
+def _cached(key: str, build: Callable[[], str]) -> str:
+    """A rendering that never changes, from the cache or built once (a cache outage builds)."""
+    key = f"wiki:edition:v{TEMPLATE_VERSION}:{get_language()}:{key}"
+    try:
+        value = cache.get(key)
+    except Exception:  # noqa: BLE001 - a cache outage rebuilds, it does not fail the page
+        value = None
+    if value is None:
+        value = build()
+        with contextlib.suppress(Exception):
+            cache.set(key, value, CACHE_SECONDS)
+    return value
+
+
+def edition_body_html(edition: Edition) -> str:
+    """The edition's content as HTML: from its snapshot only (its own cache entry)."""
+    return _cached(
+        f"{edition.pk}:body",
+        lambda: render_to_string(
+            "wiki/includes/_edition_body.html", {"snapshot": edition_snapshot(edition)}
+        ),
+    )
+
+
+def _visible(request: HttpRequest, referentiel: ReferentielPage) -> None:
+    if not visibility.may_view_page(visibility.request_reader(request), referentiel):
+        raise Http404
+
+
+def _edition(request: HttpRequest, slug: str, version: str) -> Edition:
+    edition = edition_get(slug, version)
+    if edition is None:
+        raise Http404
+    _visible(request, edition.referentiel)
+    return edition
+
+
+def _moved(edition: Edition, slug: str, name: str, **kwargs) -> HttpResponse | None:
+    """The référentiel's slug changed since: the permanent address is under the new one."""
+    if edition.referentiel.slug == slug:
+        return None
+    return redirect(
+        reverse(name, kwargs={"slug": edition.referentiel.slug, **kwargs}), permanent=True
+    )
+
+
+def _edition_context(request: HttpRequest, edition: Edition, *, is_latest_url: bool) -> dict:
+    referentiel = edition.referentiel
+    editions = list(editions_of(referentiel))
+    previous = next(
+        (e for e in editions if (e.major, e.minor) < (edition.major, edition.minor)), None
+    )
+    return {
+        "referentiel": referentiel,
+        "edition": edition,
+        "editions": editions,
+        "previous": previous,
+        "latest": editions[0] if editions else None,
+        "is_latest_url": is_latest_url,
+        "body": mark_safe(edition_body_html(edition)),  # noqa: S308 - our template's output
+        "title": edition.snapshot_title,
+    }
+
+
+def referentiel_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The latest edition with the list of all editions; without an edition, the published
+    pages of today, saying there is no edition yet."""
+    referentiel = ReferentielPage.objects.filter(slug=slug).select_related("college").first()
+    if referentiel is None:
+        older = Edition.objects.filter(slug=slug).select_related("referentiel").first()
+        if older is None:
+            raise Http404
+        _visible(request, older.referentiel)
+        return redirect("referentiels:detail", slug=older.referentiel.slug, permanent=True)
+    _visible(request, referentiel)
+    latest = edition_latest(referentiel)
+    if latest is not None:
+        context = _edition_context(request, latest, is_latest_url=True)
+        return render(request, "wiki/edition_detail.html", context)
+    snapshot = referentiel_snapshot_live(referentiel, visibility.request_reader(request))
+    return render(
+        request,
+        "wiki/edition_detail.html",
+        {
+            "referentiel": referentiel,
+            "edition": None,
+            "editions": [],
+            "title": referentiel.title,
+            "body": render_to_string("wiki/includes/_edition_body.html", {"snapshot": snapshot}),
+            "live_downloads": referentiel.live and not referentiel.get_view_restrictions(),
+        },
+    )
+
+
+def edition_detail(request: HttpRequest, slug: str, version: str) -> HttpResponse:
+    edition = _edition(request, slug, version)
+    if moved := _moved(edition, slug, "referentiels:edition", version=version):
+        return moved
+    context = _edition_context(request, edition, is_latest_url=False)
+    return render(request, "wiki/edition_detail.html", context)
+
+
+def edition_diff(request: HttpRequest, slug: str, a: str, b: str) -> HttpResponse:
+    old = _edition(request, slug, a)
+    new = _edition(request, slug, b)
+    if old.referentiel_id != new.referentiel_id:
+        raise Http404
+    if moved := _moved(old, slug, "referentiels:edition-diff", a=a, b=b):
+        return moved
+    body = _cached(
+        f"diff:{old.pk}:{new.pk}",
+        lambda: render_to_string(
+            "wiki/includes/_edition_diff_body.html",
+            {
+                "old": old,
+                "new": new,
+                "diff": editions_diff(edition_snapshot(old), edition_snapshot(new)),
+            },
+        ),
+    )
+    return render(
+        request,
+        "wiki/edition_diff.html",
+        {
+            "referentiel": old.referentiel,
+            "old": old,
+            "new": new,
+            "title": new.snapshot_title,
+            "body": mark_safe(body),  # noqa: S308 - our template's output
+        },
+    )
+
+
+def edition_journal(request: HttpRequest, slug: str, version: str) -> HttpResponse:
+    edition = _edition(request, slug, version)
+    if moved := _moved(edition, slug, "referentiels:edition-journal", version=version):
+        return moved
+    previous = edition_previous(edition)
+
+    def build() -> str:
+        diff = (
+            editions_diff(edition_snapshot(previous), edition_snapshot(edition))
+            if previous is not None
+            else None
+        )
+        return render_to_string(
+            "wiki/includes/_edition_journal_body.html",
+            {
+                "edition": edition,
+                "previous": previous,
+                "diff": diff,
+                "provenance": edition.provenance,
+            },
+        )
+
+    return render(
+        request,
+        "wiki/edition_journal.html",
+        {
+            "referentiel": edition.referentiel,
+            "edition": edition,
+            "previous": previous,
+            "title": edition.snapshot_title,
+            "body": mark_safe(_cached(f"{edition.pk}:journal", build)),  # noqa: S308
+        },
+    )
+
+
+def edition_case_download(request: HttpRequest, slug: str, version: str) -> HttpResponse:
+    edition = _edition(request, slug, version)
+
+    def build() -> bytes:
+        package = case_package(
+            edition_snapshot(edition), key=edition.version, socle_key=edition.socle_version or LIVE
+        )
+        previous = edition_previous(edition)
+        if previous is not None:
+            case_replaced_by(package, edition_snapshot(previous), previous.version, edition.version)
+        return case_bytes(package)
+
+    data = _cached_bytes(f"{edition.pk}:case", build)
+    filename = f"{edition.slug}-v{edition.version}.case.json"
+    return _attachment(data, "application/json; charset=utf-8", filename)
+
+
+def _cached_bytes(key: str, build: Callable[[], bytes]) -> bytes:
+    key = f"wiki:edition:v{TEMPLATE_VERSION}:{key}"
+    try:
+        value = cache.get(key)
+    except Exception:  # noqa: BLE001
+        value = None
+    if value is None:
+        value = build()
+        with contextlib.suppress(Exception):
+            cache.set(key, value, CACHE_SECONDS)
+    return value
+
+
+def edition_pdf_download(request: HttpRequest, slug: str, version: str) -> HttpResponse:
+    edition = _edition(request, slug, version)
+    data = referentiel_pdf_cached(edition_snapshot(edition), edition=edition.version)
+    return _attachment(data, "application/pdf", f"{edition.slug}-v{edition.version}.pdf")
