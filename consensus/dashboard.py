@@ -26,7 +26,7 @@ from consensus.rules import CONSENSUS_AGREE, CONSENSUS_DISAGREE
 from consensus.selectors import study_results
 from consensus.services.lifecycle import GateReport, gate_report, lifecycle_state
 from wiki import visibility
-from wiki.models import CompetencyPage, ReferentielPage
+from wiki.models import CompetencyPage, Edition, ReferentielPage
 from wiki.programme import programme_phases
 
 # --- The plan -----------------------------------------------------------------------------
@@ -69,13 +69,18 @@ def programme_plan(start: date | None = None) -> list[PlannedPhase]:
 # --- Editions (to switch) -----------------------------------------------------------------
 
 
-def referentiel_published(referentiel: ReferentielPage) -> bool:
-    """Whether the référentiel has a published edition.
-
-    EDITIONS: until immutable editions exist (wiki/services/editions.py, issue 10), « published »
-    is the lifecycle's end: its status is « validated » and its page is live. Switch this one
-    function to « has a published Edition » (and show its version) when editions land."""
-    return referentiel.status == ReferentielPage.Status.VALIDATED and referentiel.live
+def published_versions(referentiels: list[ReferentielPage]) -> dict[int, str]:
+    """The latest published edition's version of each référentiel that has one (one query;
+    the snapshots are not loaded). « Published » means an immutable edition exists."""
+    latest: dict[int, str] = {}
+    rows = (
+        Edition.objects.filter(referentiel__in=referentiels)
+        .order_by("major", "minor")
+        .values_list("referentiel_id", "major", "minor")
+    )
+    for referentiel_id, major, minor in rows:
+        latest[referentiel_id] = f"{major}.{minor}"
+    return latest
 
 
 # --- Progress of each référentiel ---------------------------------------------------------
@@ -87,6 +92,7 @@ class ReferentielProgress:
     phase: int
     status_label: str
     published: bool
+    version: str  # the latest published edition's version, "" if none
     planned: PlannedPhase
     late: bool
     phase_since: date | None = None
@@ -161,9 +167,11 @@ def referentiels_progress(
     )
     competencies = _competency_counts(referentiels, reader)
     delphi = _delphi_counts([r.pk for r in referentiels])
+    versions = published_versions(referentiels)
     rows = []
     for referentiel in referentiels:
-        published = referentiel_published(referentiel)
+        version = versions.get(referentiel.pk, "")
+        published = bool(version)
         planned = by_number.get(referentiel.phase, plan[-1])
         rated, consensus, decided = delphi.get(referentiel.pk, (0, 0, 0))
         rows.append(
@@ -172,6 +180,7 @@ def referentiels_progress(
                 phase=referentiel.phase,
                 status_label=str(referentiel.get_status_display()),
                 published=published,
+                version=version,
                 planned=planned,
                 late=not published and today > planned.ends,
                 phase_since=_phase_since(lifecycle_state(referentiel), referentiel.phase),

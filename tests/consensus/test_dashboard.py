@@ -84,6 +84,16 @@ def test_the_published_referentiel_says_so_and_is_never_late(client, settings):
     settings.PROGRAMME_START = timezone.localdate() - relativedelta(years=10)
     row = _row(client.get(URL).content.decode(), "socle-numerique-en-sante")
     assert "Publié" in row and "En retard" not in row
+    # « Published » is an immutable edition, linked by its version (the socle is seeded as 1.0).
+    assert 'href="/referentiels/socle-numerique-en-sante/v1.0/">version 1.0</a>' in row
+
+
+@pytest.mark.django_db
+def test_a_live_referentiel_without_an_edition_is_not_published(client, settings):
+    referentiel = new_referentiel(n_competencies=1)  # live, no edition
+    settings.PROGRAMME_START = timezone.localdate() - relativedelta(years=10)
+    row = _row(client.get(URL).content.decode(), referentiel.slug)
+    assert "Publié" not in row and "En retard" in row
 
 
 @pytest.mark.django_db
