@@ -6,13 +6,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from wiki.snapshots import ReferentielSnapshot
 
 
 def referentiel_header() -> list[str]:
     return [
-        _("Competency framework"),
+        # Its own context: the site catalogue comes first, and the bare msgid is the
+        # « Référentiel de compétences » of the consensus and search catalogues.
+        pgettext("export column", "Competency framework"),
         _("Domain code"),
         _("Domain"),
         _("Competency code"),
