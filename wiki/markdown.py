@@ -113,6 +113,9 @@ RESERVED_IDS |= {"browse-filters-heading", "browse-results-heading"}
 RESERVED_IDS |= {"report-title"}
 # The committee decisions table (consensus/templates/consensus/decision_list.html).
 RESERVED_IDS |= {"decisions-caption", "decisions-hint"}
+# The socle matrix (wiki/templates/wiki/programme/socle_matrix.html) and the API docs
+# (site/templates/api/docs.html: no Markdown there, but every template's ids are listed).
+RESERVED_IDS |= {"matrix-caption", "matrix-hint", "swagger-settings", "swagger-ui"}
 RESERVED_ID_PREFIXES = (
     "id_", "change-", "hist-", "final-", "preview-title-", "per-round-", "stability-",
     "item-", "score-", "comment-", "error-", "band-", "part-", "etu-part-",
