@@ -6,6 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from config.api import api
 from config.views import healthz
 
 urlpatterns = [
@@ -28,6 +29,7 @@ urlpatterns = [
     path("referentiels/", include("wiki.urls_referentiels")),
     path("tableau-de-bord/", include("consensus.urls_dashboard")),
     path("ims/case/v1p1/", include("wiki.urls_case")),
+    path("api/v1/", api.urls),
     path("", include("search.urls")),
 ]
 

@@ -124,6 +124,9 @@ RESERVED_IDS |= {
     "editions-title", "diff-added", "diff-removed", "diff-moved", "diff-reworded",
     "journal-changes", "journal-studies", "journal-decisions", "journal-votes",
 }  # fmt: skip
+# The socle matrix (wiki/templates/wiki/programme/socle_matrix.html) and the API docs
+# (site/templates/api/docs.html: no Markdown there, but every template's ids are listed).
+RESERVED_IDS |= {"matrix-caption", "matrix-hint", "swagger-settings", "swagger-ui"}
 RESERVED_ID_PREFIXES = (
     "id_", "change-", "hist-", "final-", "preview-title-", "per-round-", "stability-",
     "item-", "score-", "comment-", "error-", "band-", "part-", "etu-part-",

@@ -12,4 +12,5 @@ urlpatterns = [
     path("laureats-ami-cma/", programme.ami_cma_laureates, name="ami-cma"),
     path("universites/", programme.plan_universities, name="universities"),
     path("etu-e-sante/", programme.etu_esante, name="etu"),
+    path("matrice-socle/", programme.socle_matrix, name="socle-matrix"),
 ]

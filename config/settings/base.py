@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "simple_history",
     "channels",
     "axes",
+    "corsheaders",
+    "ninja",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -55,6 +57,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.csp.SiteCSPMiddleware",
+    # Before anything that may answer (CORS_URLS_REGEX limits it to the read-only APIs).
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.locale.ChosenLanguageMiddleware",
@@ -272,6 +276,15 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # The IA_SaNSeS programme's start: the national dashboard's plan counts the phases' months
 # (fixtures/phases.json) from it. An ISO date; a malformed one stops the process at start.
 PROGRAMME_START = date.fromisoformat(env_str("PROGRAMME_START", "2025-01-01"))
+
+# The read API (/api/v1/, config/api.py) and the CASE endpoints are open to other sites for
+# reading: any origin, GET only, no credentials. A rate per client address: requests per window
+# of seconds (counted in the cache; a cache outage lets requests through).
+CORS_URLS_REGEX = r"^/(api/v1|ims/case/v1p1)/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_EXPOSE_HEADERS = ("Retry-After",)
+API_RATE_LIMIT = (env_int("API_RATE_LIMIT", 300), env_int("API_RATE_WINDOW", 60))
 
 # Demo accounts get a usable password only where this is set (the demo settings).
 DEMO_PASSWORD = None

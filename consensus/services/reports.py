@@ -1,15 +1,16 @@
 """Reports and exports, built from the selectors (pseudonymised, never the panelists' names).
 
-Every CSV and XLSX cell goes through ``consensus.spreadsheets`` (formula injection)."""
+Every CSV and XLSX cell goes through ``wiki.spreadsheets`` (formula injection)."""
 
 from __future__ import annotations
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from consensus import selectors, spreadsheets
+from consensus import selectors
 from consensus.exceptions import NothingToExport
 from consensus.models import Study
+from wiki import spreadsheets
 
 RESULT_FIELDS = (
     "n", "median", "q1", "q3", "iqr", "mean", "share_agree", "share_neutral",

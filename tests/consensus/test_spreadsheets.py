@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 
 from consensus.services.ratings import Answer, ballot_submit
 from consensus.services.rounds import round_close, round_open
-from consensus.spreadsheets import FORMULA_START, safe_cell
 from tests.factories.consensus import ItemFactory, PanelistFactory, StudyFactory
+from wiki.spreadsheets import FORMULA_START, safe_cell
 
 pytestmark = pytest.mark.django_db
 

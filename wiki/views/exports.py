@@ -1,10 +1,12 @@
 """Downloads of a référentiel: what the public may read of it (its published pages, until
-editions exist), as CASE 1.1 JSON and as PDF."""
+editions exist), as CASE 1.1 JSON, PDF, CSV and XLSX."""
 
 from django.http import Http404, HttpRequest, HttpResponse
 
 from wiki.exports.case import case_bytes, case_package
+from wiki.exports.csv import referentiel_csv
 from wiki.exports.pdf import referentiel_pdf_cached
+from wiki.exports.xlsx import referentiel_xlsx
 from wiki.snapshots import ReferentielSnapshot, public_referentiel, referentiel_snapshot_live
 
 
@@ -29,3 +31,15 @@ def referentiel_case_download(request: HttpRequest, slug: str) -> HttpResponse:
 
 def referentiel_pdf_download(request: HttpRequest, slug: str) -> HttpResponse:
     return _attachment(referentiel_pdf_cached(_snapshot(slug)), "application/pdf", f"{slug}.pdf")
+
+
+def referentiel_csv_download(request: HttpRequest, slug: str) -> HttpResponse:
+    return _attachment(referentiel_csv(_snapshot(slug)), "text/csv; charset=utf-8", f"{slug}.csv")
+
+
+def referentiel_xlsx_download(request: HttpRequest, slug: str) -> HttpResponse:
+    return _attachment(
+        referentiel_xlsx(_snapshot(slug)),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"{slug}.xlsx",
+    )

@@ -4,7 +4,7 @@ e-Santé. Filters are plain GET links, so every view can be bookmarked and share
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from wiki import programme
+from wiki import programme, transversal, visibility
 
 
 def programme_index(request: HttpRequest) -> HttpResponse:
@@ -35,3 +35,8 @@ def plan_universities(request: HttpRequest) -> HttpResponse:
 
 def etu_esante(request: HttpRequest) -> HttpResponse:
     return render(request, "wiki/programme/etu.html", {"outline": programme.etu_outline()})
+
+
+def socle_matrix(request: HttpRequest) -> HttpResponse:
+    matrix = transversal.socle_matrix(visibility.request_reader(request))
+    return render(request, "wiki/programme/socle_matrix.html", {"matrix": matrix})
