@@ -1,8 +1,9 @@
 """Signal receivers: they only hand over to services."""
 
-from django.db.models.signals import post_delete, post_save
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
-from wagtail.models import Page, Revision
+from wagtail.models import Page, PageViewRestriction, Revision
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from wiki import signals
@@ -35,9 +36,24 @@ def revision_published(sender, instance, revision=None, **kwargs) -> None:
 @receiver(page_unpublished, dispatch_uid="wiki.links_version.unpublished")
 @receiver(post_page_move, dispatch_uid="wiki.links_version.moved")
 @receiver(post_delete, sender=Page, dispatch_uid="wiki.links_version.deleted")
+@receiver(post_save, sender=PageViewRestriction, dispatch_uid="wiki.links_version.restricted")
+@receiver(post_delete, sender=PageViewRestriction, dispatch_uid="wiki.links_version.unrestricted")
+@receiver(
+    m2m_changed,
+    sender=PageViewRestriction.groups.through,
+    dispatch_uid="wiki.links_version.restriction_groups",
+)
 def link_targets_changed(sender, **kwargs) -> None:
-    # A page appeared, vanished or moved: cached renderings may hold stale links.
+    # A page appeared, vanished, moved or changed who may read it: cached renderings and
+    # cached pages (wiki/page_cache.py) may hold stale links or content.
+    links_version_bump_now_and_on_commit()
+
+
+def links_version_bump_now_and_on_commit() -> None:
     links_version_bump()
+    # Again once committed: a page rendered between the first bump and the commit read the
+    # old rows under the new version.
+    transaction.on_commit(links_version_bump)
 
 
 # --- Watchlists and the link graph --------------------------------------------------------
@@ -67,4 +83,4 @@ def page_saved_links(sender, instance, created: bool, raw: bool = False, **kwarg
     page_links_retarget(instance)
     # A new page (a draft, for its editors) or a new name: cached renderings may hold its
     # wikilinks red.
-    links_version_bump()
+    links_version_bump_now_and_on_commit()

@@ -60,6 +60,8 @@ MIDDLEWARE = [
     # Before anything that may answer (CORS_URLS_REGEX limits it to the read-only APIs).
     "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous views of published pages, answered before sessions and authentication.
+    "wiki.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.locale.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -153,6 +155,10 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # ---------------------------------------------------------------- end of the Redis block
+
+# Full-page cache of anonymous views of published pages (wiki/page_cache.py): kept fresh by the
+# links version; this bounds what no signal reports (0 switches it off).
+WIKI_PAGE_CACHE_SECONDS = env_int("WIKI_PAGE_CACHE_SECONDS", 300)
 
 # Search: our own index (search/ app, elasticsearch-dsl) and Wagtail's admin search backend.
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")

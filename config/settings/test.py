@@ -29,6 +29,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
+# Tests share one cache per run while each rolls its database back: the full-page cache is on
+# only in the tests that ask for it (tests/wiki/test_page_cache.py).
+WIKI_PAGE_CACHE_SECONDS = 0
 DATABASES["default"]["TEST"] = {"NAME": f"test_wiki_{RUN_ID}"}  # noqa: F405
 if "CONFIG" in CHANNEL_LAYERS["default"]:  # noqa: F405
     CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"test{RUN_ID}"  # noqa: F405
