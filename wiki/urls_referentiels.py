@@ -50,4 +50,14 @@ urlpatterns = [
         editions.edition_pdf_download,
         name="edition-export-pdf",
     ),
+    path(
+        "<slug:slug>/v<version:version>/export.csv",
+        editions.edition_csv_download,
+        name="edition-export-csv",
+    ),
+    path(
+        "<slug:slug>/v<version:version>/export.xlsx",
+        editions.edition_xlsx_download,
+        name="edition-export-xlsx",
+    ),
 ]

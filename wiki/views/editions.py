@@ -1,5 +1,5 @@
 """/referentiels/<slug>/ and its editions: one edition forever, the diff between two, the
-journal of one, and its downloads (CASE 1.1 JSON, PDF) built from its snapshot.
+journal of one, and its downloads (CASE 1.1 JSON, PDF, CSV, XLSX) built from its snapshot.
 
 An edition is shown only to readers who may see its référentiel (wiki.visibility). What is
 drawn from an edition alone never changes, so it is rendered once per edition (and language)
@@ -21,7 +21,9 @@ from django.utils.translation import get_language
 from wiki import visibility
 from wiki.edition_diff import editions_diff
 from wiki.exports.case import LIVE, case_bytes, case_package, case_replaced_by
+from wiki.exports.csv import referentiel_csv
 from wiki.exports.pdf import referentiel_pdf_cached
+from wiki.exports.xlsx import referentiel_xlsx
 from wiki.models import Edition, ReferentielPage
 from wiki.services.editions import (
     edition_get,
@@ -31,7 +33,7 @@ from wiki.services.editions import (
     editions_of,
 )
 from wiki.snapshots import referentiel_snapshot_live
-from wiki.views.exports import _attachment
+from wiki.views.exports import XLSX_TYPE, _attachment
 
 # Bump when the edition templates change: cached renderings are keyed by it.
 TEMPLATE_VERSION = 1
@@ -240,3 +242,15 @@ def edition_pdf_download(request: HttpRequest, slug: str, version: str) -> HttpR
     edition = _edition(request, slug, version)
     data = referentiel_pdf_cached(edition_snapshot(edition), edition=edition.version)
     return _attachment(data, "application/pdf", f"{edition.slug}-v{edition.version}.pdf")
+
+
+def edition_csv_download(request: HttpRequest, slug: str, version: str) -> HttpResponse:
+    edition = _edition(request, slug, version)
+    data = referentiel_csv(edition_snapshot(edition))
+    return _attachment(data, "text/csv; charset=utf-8", f"{edition.slug}-v{edition.version}.csv")
+
+
+def edition_xlsx_download(request: HttpRequest, slug: str, version: str) -> HttpResponse:
+    edition = _edition(request, slug, version)
+    data = referentiel_xlsx(edition_snapshot(edition))
+    return _attachment(data, XLSX_TYPE, f"{edition.slug}-v{edition.version}.xlsx")

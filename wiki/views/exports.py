@@ -1,5 +1,5 @@
-"""Downloads of a référentiel: what the public may read of it (its published pages, until
-editions exist), as CASE 1.1 JSON, PDF, CSV and XLSX."""
+"""Downloads of a référentiel's published pages as they are today, as CASE 1.1 JSON, PDF, CSV
+and XLSX (an edition's downloads, frozen, are in wiki/views/editions.py)."""
 
 from django.http import Http404, HttpRequest, HttpResponse
 
@@ -8,6 +8,8 @@ from wiki.exports.csv import referentiel_csv
 from wiki.exports.pdf import referentiel_pdf_cached
 from wiki.exports.xlsx import referentiel_xlsx
 from wiki.snapshots import ReferentielSnapshot, public_referentiel, referentiel_snapshot_live
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _snapshot(slug: str) -> ReferentielSnapshot:
@@ -38,8 +40,4 @@ def referentiel_csv_download(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def referentiel_xlsx_download(request: HttpRequest, slug: str) -> HttpResponse:
-    return _attachment(
-        referentiel_xlsx(_snapshot(slug)),
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        f"{slug}.xlsx",
-    )
+    return _attachment(referentiel_xlsx(_snapshot(slug)), XLSX_TYPE, f"{slug}.xlsx")

@@ -130,6 +130,28 @@ def test_the_edition_exports_come_from_its_snapshot_with_edition_identifiers(two
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 
 
+def test_the_edition_spreadsheets_come_from_its_snapshot(two_editions):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    referentiel, first, second = two_editions
+    base = f"/referentiels/{referentiel.slug}"
+    old_csv = Client().get(f"{base}/v1.0/export.csv")
+    assert old_csv.status_code == 200
+    assert old_csv["Content-Disposition"] == f'attachment; filename="{referentiel.slug}-v1.0.csv"'
+    old_text = old_csv.content.decode("utf-8-sig")
+    new_text = Client().get(f"{base}/v1.1/export.csv").content.decode("utf-8-sig")
+    # The competency added after 1.0 is in 1.1 only; the one removed in 1.1 stays in 1.0.
+    assert "EV-D2-C9" not in old_text and "EV-D2-C9" in new_text
+    assert "EV-D2-C3" in old_text and "EV-D2-C3" not in new_text
+    sheet = load_workbook(BytesIO(Client().get(f"{base}/v1.0/export.xlsx").content)).active
+    codes = {row[3] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert "EV-D2-C3" in codes and "EV-D2-C9" not in codes
+    detail = Client().get(f"{base}/v1.0/").content.decode()
+    assert f'href="{base}/v1.0/export.csv"' in detail and f'href="{base}/v1.0/export.xlsx"' in detail
+
+
 def test_a_referentiel_without_edition_shows_its_published_pages_and_says_so():
     referentiel = published_referentiel()
     html = Client().get(f"/referentiels/{referentiel.slug}/").content.decode()
@@ -149,6 +171,8 @@ def test_editions_of_a_referentiel_the_reader_may_not_see_are_not_served(user_fa
         f"/referentiels/{referentiel.slug}/v1.0/diff/v1.0/",
         f"/referentiels/{referentiel.slug}/v1.0/export.json",
         f"/referentiels/{referentiel.slug}/v1.0/export.pdf",
+        f"/referentiels/{referentiel.slug}/v1.0/export.csv",
+        f"/referentiels/{referentiel.slug}/v1.0/export.xlsx",
     ]
     for url in urls:
         assert Client().get(url).status_code == 404, url
