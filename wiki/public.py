@@ -6,8 +6,8 @@ unrestricted: the same pages a référentiel snapshot (`wiki.snapshots`) holds."
 
 from __future__ import annotations
 
-from django.db.models import F, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Length, Substr
+from django.db.models import F, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Greatest, Length, Substr
 from wagtail.models import Page
 
 from wiki import visibility
@@ -33,9 +33,11 @@ def competencies_public(*, referentiel: str = "", domain: str = "") -> QuerySet[
     referentiels = public_referentiels().filter(path=OuterRef("referentiel_path")).order_by()
     queryset = (
         visibility.published_pages(CompetencyPage.objects.all(), visibility.PUBLIC)
+        # Greatest: PostgreSQL may compute these for rows the type join drops later (the root's
+        # path is shorter than two steps), and a negative length is an error, not an empty string.
         .annotate(
-            domain_path=Substr("path", 1, Length("path") - steplen),
-            referentiel_path=Substr("path", 1, Length("path") - 2 * steplen),
+            domain_path=Substr("path", 1, Greatest(Length("path") - steplen, Value(0))),
+            referentiel_path=Substr("path", 1, Greatest(Length("path") - 2 * steplen, Value(0))),
         )
         .annotate(
             domain_code=Subquery(domains.values("code")[:1]),
