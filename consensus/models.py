@@ -396,3 +396,6 @@ from consensus.lifecycle_models import (  # noqa: E402, F401
     VoteTask,
     VoteTaskState,
 )
+
+# Amendments to published editions (a short cycle ending in a minor edition).
+from consensus.amendment_models import Amendment  # noqa: E402, F401
