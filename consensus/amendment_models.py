@@ -63,9 +63,7 @@ class Amendment(models.Model):
     # The proposal.
     title = models.CharField(_("proposed title"), max_length=255)
     statement = models.TextField(_("proposed statement"))
-    learning_outcomes = models.TextField(
-        _("proposed learning outcomes (one a line)"), blank=True
-    )
+    learning_outcomes = models.TextField(_("proposed learning outcomes (one a line)"), blank=True)
     rationale = models.TextField(_("rationale"))
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED
