@@ -54,12 +54,14 @@ def _cached(key: str, build: Callable[[], str]) -> str:
     return value
 
 
-def edition_body_html(edition: Edition) -> str:
-    """The edition's content as HTML: from its snapshot only (its own cache entry)."""
+def edition_body_html(edition: Edition, *, amendable: bool = False) -> str:
+    """The edition's content as HTML: from its snapshot only (its own cache entry). The latest
+    edition (``amendable``) offers « Proposer un amendement » on each competency."""
     return _cached(
-        f"{edition.pk}:body",
+        f"{edition.pk}:body" + (":amendable" if amendable else ""),
         lambda: render_to_string(
-            "wiki/includes/_edition_body.html", {"snapshot": edition_snapshot(edition)}
+            "wiki/includes/_edition_body.html",
+            {"snapshot": edition_snapshot(edition), "amendable": edition if amendable else None},
         ),
     )
 
@@ -99,7 +101,9 @@ def _edition_context(request: HttpRequest, edition: Edition, *, is_latest_url: b
         "previous": previous,
         "latest": editions[0] if editions else None,
         "is_latest_url": is_latest_url,
-        "body": mark_safe(edition_body_html(edition)),  # noqa: S308 - our template's output
+        "body": mark_safe(  # noqa: S308 - our template's output
+            edition_body_html(edition, amendable=bool(editions) and editions[0].pk == edition.pk)
+        ),
         "title": edition.snapshot_title,
     }
 
