@@ -55,7 +55,10 @@ def amendment_propose(request: HttpRequest, slug: str, version: str, code: str) 
         edition = service.amendable_edition(user=request.user, slug=slug, version=version)
     except ConsensusError as error:
         return render(
-            request, "consensus/amendment_refused.html", {"message": str(error)}, status=404
+            request,
+            "consensus/amendment_refused.html",
+            {"message": str(error), "slug": slug},
+            status=404,
         )
     competency = service.edition_competency(edition, code)
     if competency is None:
@@ -63,7 +66,12 @@ def amendment_propose(request: HttpRequest, slug: str, version: str, code: str) 
             "code": code,
             "version": edition.version,
         }
-        return render(request, "consensus/amendment_refused.html", {"message": message}, status=404)
+        return render(
+            request,
+            "consensus/amendment_refused.html",
+            {"message": message, "slug": slug},
+            status=404,
+        )
     if request.method == "POST":
         form = AmendmentForm(request.POST)
         if form.is_valid():

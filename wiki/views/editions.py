@@ -36,7 +36,7 @@ from wiki.snapshots import referentiel_snapshot_live
 from wiki.views.exports import XLSX_TYPE, _attachment
 
 # Bump when the edition templates change: cached renderings are keyed by it.
-TEMPLATE_VERSION = 1
+TEMPLATE_VERSION = 2
 CACHE_SECONDS = 30 * 24 * 3600
 
 
@@ -54,14 +54,13 @@ def _cached(key: str, build: Callable[[], str]) -> str:
     return value
 
 
-def edition_body_html(edition: Edition, *, amendable: bool = False) -> str:
-    """The edition's content as HTML: from its snapshot only (its own cache entry). The latest
-    edition (``amendable``) offers « Proposer un amendement » on each competency."""
+def edition_body_html(edition: Edition) -> str:
+    """The edition's content as HTML: from its snapshot only (its own cache entry)."""
     return _cached(
-        f"{edition.pk}:body" + (":amendable" if amendable else ""),
+        f"{edition.pk}:body",
         lambda: render_to_string(
             "wiki/includes/_edition_body.html",
-            {"snapshot": edition_snapshot(edition), "amendable": edition if amendable else None},
+            {"snapshot": edition_snapshot(edition), "edition": edition},
         ),
     )
 
@@ -101,9 +100,7 @@ def _edition_context(request: HttpRequest, edition: Edition, *, is_latest_url: b
         "previous": previous,
         "latest": editions[0] if editions else None,
         "is_latest_url": is_latest_url,
-        "body": mark_safe(  # noqa: S308 - our template's output
-            edition_body_html(edition, amendable=bool(editions) and editions[0].pk == edition.pk)
-        ),
+        "body": mark_safe(edition_body_html(edition)),  # noqa: S308 - our template's output
         "title": edition.snapshot_title,
     }
 

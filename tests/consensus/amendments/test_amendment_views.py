@@ -23,17 +23,25 @@ def _propose_url(published, code=None, version=None):
     )
 
 
-def test_the_latest_edition_offers_an_amendment_per_competency_an_older_one_does_not(client):
+def test_each_competency_of_an_edition_offers_an_amendment_an_older_edition_names_the_latest(
+    client,
+):
     published = published_referentiel(n_competencies=2)
     page = client.get(reverse("referentiels:edition", args=[published.referentiel.slug, "1.0"]))
     html = page.content.decode()
     assert html.count("Proposer un amendement") == 2
     assert _propose_url(published) in html
     edition_publish(referentiel=published.referentiel, kind="minor")
+    # The page of 1.0 never changes; its link now says which edition to amend.
     older = client.get(reverse("referentiels:edition", args=[published.referentiel.slug, "1.0"]))
-    assert "Proposer un amendement" not in older.content.decode()
-    newer = client.get(reverse("referentiels:edition", args=[published.referentiel.slug, "1.1"]))
-    assert newer.content.decode().count("Proposer un amendement") == 2
+    assert older.content.decode().count("Proposer un amendement") == 2
+    client.force_login(UserFactory())
+    refused = client.get(_propose_url(published))
+    assert refused.status_code == 404
+    assert "n’est pas la dernière édition" in refused.content.decode()
+    assert "l’édition 1.1, la dernière" in refused.content.decode()
+    newer = reverse("referentiels:edition", args=[published.referentiel.slug, "1.1"])
+    assert _propose_url(published, version="1.1") in client.get(newer).content.decode()
 
 
 def test_an_anonymous_visitor_is_sent_to_sign_in(client):
