@@ -336,3 +336,43 @@ class ReferentForm(AccessibleFormMixin, forms.Form):
         self.fields["account"].queryset = users.order_by("last_name", "username")
         self.fields["account"].label_from_instance = lambda u: u.get_full_name() or u.username
         self._describe()
+
+
+class AmendmentForm(AccessibleFormMixin, forms.Form):
+    """A proposed new wording of one competency of an edition."""
+
+    title = forms.CharField(label=_("Proposed title"), max_length=255)
+    statement = forms.CharField(
+        label=_("Proposed statement"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    learning_outcomes = forms.CharField(
+        label=_("Proposed learning outcomes"),
+        help_text=_("One a line; leave empty to keep those of the edition."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+    rationale = forms.CharField(
+        label=_("Rationale"),
+        help_text=_("Why the wording should change: sources, practice, what is missing."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class AmendmentDecisionForm(AccessibleFormMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("accept", _("Accept for study")), ("refuse", _("Refuse"))],
+        widget=forms.RadioSelect,
+    )
+    reasons = forms.CharField(
+        label=_("Reasons"),
+        help_text=_("Required for a refusal; shown on the amendment's page."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "refuse" and not (data.get("reasons") or "").strip():
+            self.add_error("reasons", _("Give the reasons of a refusal."))
+        return data

@@ -384,7 +384,9 @@ class SignInLink(models.Model):
         return f"{self.study_id}:{self.pk}"
 
 
-# The référentiel lifecycle (Wagtail workflow tasks, seats, votes, référents).
+# Amendments to published editions (a short cycle ending in a minor edition), and the
+# référentiel lifecycle (Wagtail workflow tasks, seats, votes, référents).
+from consensus.amendment_models import Amendment  # noqa: E402, F401
 from consensus.lifecycle_models import (  # noqa: E402, F401
     Body,
     CommitteeSeat,

@@ -83,3 +83,28 @@ def can_view_lifecycle(user, referentiel) -> bool:
         or can_edit_referentiel(user, referentiel)
         or CommitteeSeat.objects.held_by(user).exists()
     )
+
+
+def can_decide_amendment(user, referentiel) -> bool:
+    """Accepting or refusing an amendment: the référentiel's référent, or the steering
+    committee (its group, or a seat of the steering committee)."""
+    from consensus.models import Body, CommitteeSeat, Referent
+
+    if user is None or not user.is_authenticated:
+        return False
+    if can_move_phase(user):
+        return True
+    if CommitteeSeat.objects.held_by(user).filter(body=Body.STEERING_COMMITTEE).exists():
+        return True
+    # The référent counts while they remain an account of the référentiel's college.
+    group_id = referentiel.college.editors_group_id
+    return (
+        group_id is not None
+        and Referent.objects.filter(referentiel=referentiel, user=user).exists()
+        and user.groups.filter(pk=group_id).exists()
+    )
+
+
+def can_publish_amendments(user) -> bool:
+    """Publishing the minor edition of adopted amendments is the steering committee's act."""
+    return can_move_phase(user)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from consensus.views import exports, facilitator, invitations, lifecycle, panelist
+from consensus.views import amendments, exports, facilitator, invitations, lifecycle, panelist
 
 app_name = "consensus"
 
@@ -36,4 +36,18 @@ urlpatterns = [
         name="lifecycle-apply",
     ),
     path("referentiels/<int:pk>/cycle/reprendre/", lifecycle.resume, name="lifecycle-resume"),
+    path(
+        "amendements/<slug:slug>/v<str:version>/<str:code>/proposer/",
+        amendments.amendment_propose,
+        name="amendment-propose",
+    ),
+    path("amendements/<int:pk>/", amendments.amendment_detail, name="amendment-detail"),
+    path("amendements/<int:pk>/decision/", amendments.amendment_decide, name="amendment-decide"),
+    path("amendements/<int:pk>/etude/", amendments.amendment_study_open, name="amendment-study"),
+    path("referentiels/<int:pk>/amendements/", amendments.amendment_list, name="amendment-list"),
+    path(
+        "referentiels/<int:pk>/amendements/publier/",
+        amendments.amendments_publish,
+        name="amendment-publish",
+    ),
 ]

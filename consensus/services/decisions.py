@@ -22,6 +22,13 @@ def decision_record(
         raise ConsensusError(_("A round of this study is still open: decide once it is closed."))
     if decision not in Decision.Choice.values:
         raise ConsensusError(_("Choose keep, drop or reword."))
+    if decision == Decision.Choice.DROP and hasattr(item, "amendment"):
+        raise ConsensusError(
+            _(
+                "An amendment is adopted (reword) or rejected (keep): withdrawing the "
+                "competency is a matter for a major revision."
+            )
+        )
     rationale = rationale.strip()
     if not rationale:
         raise ConsensusError(_("Give the rationale of the decision."))

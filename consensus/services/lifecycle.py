@@ -32,6 +32,7 @@ from consensus.models import (
     VoteTask,
 )
 from consensus.rules import CONSENSUS_AGREE, CONSENSUS_DISAGREE
+from consensus.services import amendments
 from consensus.services.publication import referentiel_validated_publish
 
 WORKFLOW_NAME = "Cycle de vie d'un référentiel"
@@ -600,6 +601,8 @@ def decisions_apply(*, user, referentiel) -> ApplyReport:
                     if draft.statement != decision.wording.strip():
                         draft.statement = decision.wording.strip()
                         changed = True
+                    # An amendment's title and learning outcomes come with its wording.
+                    changed = amendments.amendment_draft_apply(draft, decision) or changed
                 elif decision.decision == Decision.Choice.DROP and not draft.withdrawn:
                     draft.withdrawn = True
                     changed = True
@@ -621,6 +624,7 @@ def decisions_apply(*, user, referentiel) -> ApplyReport:
                     "applied_by": user,
                 },
             )
+    amendments.amendments_conclude(referentiel=referentiel)
     return report
 
 
@@ -638,4 +642,7 @@ def _change_summary(revision: Revision, decision: Decision, study: Study) -> Non
         "date": timezone.localtime(decision.decided_at).strftime("%d/%m/%Y %H:%M"),
         "rationale": decision.rationale,
     }
+    citation = amendments.amendment_citation(decision)
+    if citation:  # first: the summary is cut at 500 characters
+        summary = f"{citation[:1].upper()}{citation[1:]} — {summary}"
     Change.objects.filter(revision=revision).update(summary=summary[:500])

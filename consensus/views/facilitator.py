@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from consensus import permissions, selectors
 from consensus.exceptions import ConsensusError
 from consensus.forms import DecisionForm, ItemRewordForm, StudyCreateForm, StudyReportTextsForm
-from consensus.models import Item, Round, Study
+from consensus.models import Amendment, Item, Round, Study
 from consensus.services import decisions, report_texts, rounds, studies
 
 
@@ -175,6 +175,13 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _amendment_initial(item: Item) -> dict:
+    """An amendment's item: the wording to adopt is the one proposed (the committee may edit
+    it)."""
+    amendment = Amendment.objects.filter(item=item).only("statement").first()
+    return {"wording": amendment.statement} if amendment is not None else {}
+
+
 @login_required
 def decision_list(request: HttpRequest, pk: int) -> HttpResponse:
     study = get_object_or_404(Study, pk=pk)
@@ -218,7 +225,7 @@ def decision_list(request: HttpRequest, pk: int) -> HttpResponse:
                 "wording": decision.wording,
             }
             if decision
-            else {}
+            else _amendment_initial(result.item)
         )
         rows.append(
             (

@@ -36,7 +36,7 @@ from wiki.snapshots import referentiel_snapshot_live
 from wiki.views.exports import XLSX_TYPE, _attachment
 
 # Bump when the edition templates change: cached renderings are keyed by it.
-TEMPLATE_VERSION = 1
+TEMPLATE_VERSION = 2
 CACHE_SECONDS = 30 * 24 * 3600
 
 
@@ -59,7 +59,8 @@ def edition_body_html(edition: Edition) -> str:
     return _cached(
         f"{edition.pk}:body",
         lambda: render_to_string(
-            "wiki/includes/_edition_body.html", {"snapshot": edition_snapshot(edition)}
+            "wiki/includes/_edition_body.html",
+            {"snapshot": edition_snapshot(edition), "edition": edition},
         ),
     )
 

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from consensus.services.amendment_seeding import demo_amendment_load
 from consensus.services.seeding import demo_lifecycle_load, demo_study_load
 
 
@@ -16,3 +17,4 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo Delphi study: {study.title}")
         demo_lifecycle_load()
         self.stdout.write("Demo lifecycle: committee seats and the radiology pilot's référent.")
+        self.stdout.write(demo_amendment_load())
