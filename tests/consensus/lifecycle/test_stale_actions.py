@@ -75,3 +75,31 @@ def test_a_vote_form_left_open_is_refused_once_its_vote_is_over(client):
     assert not LifecycleVote.objects.filter(task_state=second).exists()
     client.post(url, {"task_state": second.pk, "choice": "approve"})  # the new vote's form
     assert LifecycleVote.objects.filter(task_state=second).count() == 1
+
+
+def test_a_crafted_gate_post_by_an_editor_is_refused_even_when_the_conditions_hold(client):
+    referentiel, _member = _ready_for_two_gates()
+    gate_1 = lifecycle.lifecycle_state(referentiel).current_task_state
+    client.force_login(college_editor(referentiel.college))  # may see the lifecycle page
+    response = client.post(
+        reverse("consensus:lifecycle-gate", args=[referentiel.pk]), {"task_state": gate_1.pk}
+    )
+    assert response.status_code == 403
+    referentiel.refresh_from_db()
+    assert referentiel.phase == 1
+
+
+def test_a_vote_approved_by_hand_in_the_wagtail_admin_is_refused(client):
+    from tests.factories.accounts import UserFactory
+
+    deans_seats()
+    referentiel = new_referentiel(phase=4)
+    vote = lifecycle.lifecycle_state(referentiel).current_task_state
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    url = reverse("wagtailadmin_pages:workflow_action", args=[referentiel.pk, "approve", vote.pk])
+    response = client.post(url)  # « approve » is not a vote's action: Wagtail refuses it
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    vote.refresh_from_db()
+    assert vote.status == "in_progress"
+    referentiel.refresh_from_db()
+    assert not referentiel.editions.exists() and referentiel.phase == 4
