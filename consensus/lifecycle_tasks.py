@@ -33,7 +33,7 @@ class GateTaskHandler:
         obj = task_state.workflow_state.content_object.specific
         if action_name == "approve":
             try:
-                lifecycle.gate_pass(user=user, referentiel=obj)
+                lifecycle.gate_pass(user=user, referentiel=obj, task_state_id=task_state.pk)
             except (ConsensusError, PermissionDenied):
                 return task.lifecycle_url(obj) + "?refus=porte"
         return task.lifecycle_url(obj)

@@ -270,6 +270,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "wiki-ia-sanses@localhost")
 
 WAGTAIL_SITE_NAME = "Wiki IA_SaNSeS"
+# No Gravatar in the admin: it would send a hash of each account's e-mail to a third party, and
+# the admin's Content-Security-Policy (img-src 'self') blocks it anyway. Initials are shown.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # The référentiel lifecycle is a workflow that lasts years: publishing a page during it must not
 # cancel it (a vote in progress would start over), and its end publishes without asking the
 # last voter for publish rights (consensus/workflow_actions.py).

@@ -367,14 +367,22 @@ def _locked_state(referentiel) -> WorkflowState:
 
 
 @transaction.atomic
-def gate_pass(*, user, referentiel) -> GateReport:
-    """Leave the current phase if its gate's conditions hold (the committee's act)."""
+def gate_pass(*, user, referentiel, task_state_id: int | None = None) -> GateReport:
+    """Leave the current phase if its gate's conditions hold (the committee's act).
+
+    ``task_state_id``: the gate the user saw (the form's or the admin URL's). A second click,
+    or a page left open, names a gate already passed: refused, so that one act never passes
+    the next gate as well."""
     if not permissions.can_move_phase(user):
         raise PermissionDenied
     state = _locked_state(referentiel)
     task_state = state.current_task_state
     if state.status != WorkflowState.STATUS_IN_PROGRESS or task_state is None:
         raise GateBlocked(_("The lifecycle of this référentiel is not waiting on a gate."))
+    if task_state_id is not None and task_state.pk != task_state_id:
+        raise GateBlocked(
+            _("The référentiel has already left the step you saw: nothing was changed.")
+        )
     task = task_state.task.specific
     if not isinstance(task, PhaseGateTask):
         raise GateBlocked(_("The lifecycle of this référentiel is not waiting on a gate."))

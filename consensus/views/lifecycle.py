@@ -89,6 +89,12 @@ def lifecycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "consensus/lifecycle_detail.html", context)
 
 
+def _posted_task_state_id(request: HttpRequest) -> int | None:
+    """The step the form was shown for (hidden ``task_state``), if the POST names one."""
+    value = request.POST.get("task_state", "")
+    return int(value) if value.isdigit() else None
+
+
 def _back(referentiel, anchor: str = "") -> HttpResponse:
     return redirect(reverse("consensus:lifecycle", args=[referentiel.pk]) + anchor)
 
@@ -98,7 +104,11 @@ def _back(referentiel, anchor: str = "") -> HttpResponse:
 def gate_pass(request: HttpRequest, pk: int) -> HttpResponse:
     referentiel = _referentiel(request, pk)
     try:
-        lifecycle.gate_pass(user=request.user, referentiel=referentiel)
+        lifecycle.gate_pass(
+            user=request.user,
+            referentiel=referentiel,
+            task_state_id=_posted_task_state_id(request),
+        )
     except ConsensusError as error:
         messages.error(request, str(error))
     else:
@@ -112,7 +122,13 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
     referentiel = _referentiel(request, pk)
     state = lifecycle.lifecycle_state(referentiel)
     form = LifecycleVoteForm(request.POST)
-    if state is None or state.current_task_state is None:
+    task_state = state.current_task_state if state is not None else None
+    shown = _posted_task_state_id(request)
+    if state is not None and shown is not None:
+        # The vote the form was shown for: once closed, a form left open is refused rather
+        # than counted on the next vote.
+        task_state = TaskState.objects.filter(workflow_state=state, pk=shown).first()
+    if task_state is None:
         messages.error(request, _("There is no vote in progress: your vote was not recorded."))
     elif not form.is_valid():
         messages.error(request, _("Choose approve, reject or abstain."))
@@ -120,7 +136,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             lifecycle.vote_cast(
                 user=request.user,
-                task_state=state.current_task_state,
+                task_state=task_state,
                 choice=form.cleaned_data["choice"],
                 comment=form.cleaned_data["comment"],
                 edition_kind=form.cleaned_data["edition_kind"],

@@ -70,3 +70,20 @@ def test_no_template_has_inline_script_or_style():
         for match in inline.finditer(template.read_text())
     ]
     assert found == []
+
+
+def test_the_admin_loads_no_avatar_from_a_third_party(client):
+    """Gravatar would send a hash of the account's e-mail elsewhere, and the admin's img-src
+    ('self') blocks it: every admin page would report a violation."""
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="copil"))  # has an e-mail
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    assert _policy(response)["img-src"] == ["'self'", "data:", "blob:"]
+    sources = re.findall(r'<img[^>]+src="([^"]+)"', response.content.decode())
+    assert sources  # the avatar is there, from this site
+    for src in sources:
+        assert src.split(":")[0] in ("data", "blob") or (
+            src.startswith("/") and not src.startswith("//")
+        ), src

@@ -1,6 +1,7 @@
 """The demo configuration (`make demo`: config.settings.dev, SQLite, no Redis, no
 Elasticsearch) on a temporary database: migrate, load the demo seed, and the pages work —
-home, a référentiel page, the database search fallback, the Delphi results on SQLite."""
+home, a référentiel page, the database search fallback, the Delphi results on SQLite, the
+radiology pilot's edition 1.0 and its journal."""
 
 import json
 import os
@@ -31,6 +32,14 @@ study = Study.objects.order_by("pk").first()
 results = client.get(f"/consensus/etudes/{study.pk}/resultats/")
 out["results"] = results.status_code
 out["results_has_median"] = "édiane" in results.content.decode()
+client.logout()
+edition = client.get("/referentiels/radiologie-3e-cycle/v1.0/")
+out["edition"] = edition.status_code
+journal = client.get("/referentiels/radiologie-3e-cycle/v1.0/journal/").content.decode()
+out["journal_has_votes"] = "Rejeter" in journal and "Approuver" in journal
+general = ReferentielPage.objects.get(slug="medecine-generale-3e-cycle")
+out["general_medicine"] = [general.phase, Study.objects.filter(
+    referentiel=general, rounds__status="open").exists()]
 print(json.dumps(out))
 """
 
@@ -52,9 +61,16 @@ def test_the_demo_configuration_serves_on_sqlite(tmp_path):
     manage = [sys.executable, "manage.py"]
     _run([*manage, "migrate", "--noinput", "-v", "0"], env)  # the steps of `make demo`
     _run([*manage, "load_initial_data"], env)
-    _run([*manage, "load_demo_study"], env)
+    loaded = _run([*manage, "load_demo_study"], env)
+    assert (
+        "radiologie-3e-cycle — 1.0" in loaded and "medecine-generale-3e-cycle — phase 2" in loaded
+    )
+    _run([*manage, "load_demo_study"], env)  # idempotent: a second run changes nothing
     out = json.loads(_run([sys.executable, "-c", REQUESTS], env).strip().splitlines()[-1])
     assert out["home"] == 200 and out["page"] == 200
     assert out["search_backend"] == "database"
     assert "SOCLE-D1-C02" in out["search_codes"]  # « donnée à caractère personnel », folded
     assert out["results"] == 200 and out["results_has_median"]
+    # The radiology pilot went through its whole cycle; general medicine is in phase 2.
+    assert out["edition"] == 200 and out["journal_has_votes"]
+    assert out["general_medicine"] == [2, True]
