@@ -119,8 +119,9 @@ def test_markdown_with_crlf_is_kept_as_the_wiki_shows_it_and_exported_as_it_came
     domain = DomainPage.objects.child_of(referentiel).get(code="MD.Table")
     assert domain.intro == table["fullStatement"].replace("\r\n", "\n")
     assert "\r" not in domain.intro
-    assert _by_id(exported["CFItems"])[table["identifier"]]["fullStatement"] == (
-        table["fullStatement"]
+    assert (
+        _by_id(exported["CFItems"])[table["identifier"]]["fullStatement"]
+        == (table["fullStatement"])
     )
 
 
@@ -151,7 +152,9 @@ def test_other_association_types_second_parents_and_any_utf8_text_are_kept(tmp_p
     original = _load("opensalt-sequence-number.json")
     original["CFDocument"]["identifier"] = str(uuid.uuid4())
     first, second = (i["identifier"] for i in original["CFItems"])
-    original["CFItems"][0]["fullStatement"] = "Ünïcödé 𝑑 😀 中文 עברית\u200b « guillemets » \\ $x^2$"
+    original["CFItems"][0]["fullStatement"] = (
+        "Ünïcödé 𝑑 😀 中文 עברית\u200b « guillemets » \\ $x^2$"
+    )
     original["CFItems"][0]["notes"] = "- une liste\n- **gras**\n\n| a | b |\n|---|---|\n| 1 | 2 |"
     child = {
         "identifier": str(uuid.uuid4()),
