@@ -215,19 +215,6 @@ def edition_case_download(request: HttpRequest, slug: str, version: str) -> Http
     return _attachment(data, "application/json; charset=utf-8", filename)
 
 
-def _cached_bytes(key: str, build: Callable[[], bytes]) -> bytes:
-    key = f"wiki:edition:v{TEMPLATE_VERSION}:{key}"
-    try:
-        value = cache.get(key)
-    except Exception:  # noqa: BLE001
-        value = None
-    if value is None:
-        value = build()
-        with contextlib.suppress(Exception):
-            cache.set(key, value, CACHE_SECONDS)
-    return value
-
-
 def edition_pdf_download(request: HttpRequest, slug: str, version: str) -> HttpResponse:
     edition = _edition(request, slug, version)
     data = referentiel_pdf_cached(edition_snapshot(edition), edition=edition.version)
