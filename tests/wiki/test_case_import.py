@@ -155,6 +155,8 @@ def test_other_association_types_second_parents_and_any_utf8_text_are_kept(tmp_p
     original["CFItems"][0]["fullStatement"] = (
         "Ünïcödé 𝑑 😀 中文 עברית\u200b « guillemets » \\ $x^2$"
     )
+    # Spaces and line breaks at the ends, and a domain whose statement is its title.
+    original["CFItems"][1]["fullStatement"] = "Second added item, but should be first  \r\n"
     original["CFItems"][0]["notes"] = "- une liste\n- **gras**\n\n| a | b |\n|---|---|\n| 1 | 2 |"
     child = {
         "identifier": str(uuid.uuid4()),

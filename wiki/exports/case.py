@@ -64,6 +64,12 @@ def _link(kind: str, identifier: str, title: str) -> dict:
     return {"title": title, "identifier": identifier, "uri": _uri(kind, identifier)}
 
 
+def _same_text(imported: str, wiki: str) -> bool:
+    """Whether the wiki still holds the imported text: the wiki stores LF line endings and
+    forms strip the ends, so those differences are not edits."""
+    return newlines_normalised(imported or "").strip() == newlines_normalised(wiki or "").strip()
+
+
 class _Builder:
     def __init__(self, snapshot: ReferentielSnapshot, key: str, socle_key: str) -> None:
         self.snapshot, self.key, self.socle_key = snapshot, key, socle_key
@@ -142,13 +148,13 @@ class _Builder:
         """The imported record, with what the wiki changed since laid over it."""
         record = dict(case["record"])
         edits: dict = {}
-        if newlines_normalised(record.get("fullStatement", "")) != text:
+        if not _same_text(record.get("fullStatement", ""), text):
             edits["fullStatement"] = text
         if title != case["imported_title"]:
             edits["abbreviatedStatement"] = title
         if code != case["imported_code"]:
             edits["humanCodingScheme"] = code
-        if notes is not None and newlines_normalised(record.get("notes", "")) != notes:
+        if notes is not None and not _same_text(record.get("notes", ""), notes):
             edits["notes"] = notes
         if extension and record.get("extensions", {}).get(EXTENSION) != extension:
             edits["extensions"] = {**record.get("extensions", {}), EXTENSION: extension}
@@ -175,9 +181,12 @@ class _Builder:
 
     def domain(self, domain: DomainSnapshot, position: int) -> None:
         if domain.case:
+            # Its introduction is empty when the statement was no more than the title.
+            title_only = domain.title != domain.case["imported_title"]
+            statement = domain.case["record"].get("fullStatement", "")
             item = self._imported_item(
                 domain.case,
-                text=domain.intro or domain.title,
+                text=domain.intro or (domain.title if title_only else statement),
                 title=domain.title,
                 code=domain.code,
                 changed=domain.changed_at,
@@ -207,7 +216,7 @@ class _Builder:
             wiki_fields.pop("body")  # an imported item's notes
             item = self._imported_item(
                 case,
-                text=competency.statement or competency.title,
+                text=competency.statement,
                 title=competency.title,
                 code=competency.code,
                 changed=competency.changed_at,
@@ -255,7 +264,7 @@ class _Builder:
         edits = {}
         if s.title != document.get("title"):
             edits["title"] = s.title
-        if newlines_normalised(document.get("description", "")) != s.intro:
+        if not _same_text(document.get("description", ""), s.intro):
             edits["description"] = s.intro
         if edits:
             document.update(edits)
