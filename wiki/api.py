@@ -1,21 +1,20 @@
-"""The wiki's part of the read API (`/api/v1/`, gathered in `config/api.py`): référentiels and
-competencies as the public reads them (published pages, through `wiki.visibility`).
-
-Editions: their endpoints join here once `wiki/` stores them (issue 10); until then a
-référentiel is served from its published pages, as its downloads are.
-TODO(editions): /api/v1/referentiels/{slug}/editions/ and …/editions/{version}/."""
+"""The wiki's part of the read API (`/api/v1/`, gathered in `config/api.py`): référentiels,
+their editions and competencies as the public reads them (published pages, through
+`wiki.visibility`; editions of a référentiel the public may read, from their snapshots)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from django.db.models.fields.json import KT
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from ninja import Field, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
-from wiki.models import CompetencyPage, ReferentielPage
+from wiki.models import CompetencyPage, Edition, ReferentielPage
 from wiki.public import competencies_public, competency_public, referentiels_public
+from wiki.services.editions import edition_get, edition_previous, edition_snapshot
 from wiki.snapshots import ReferentielSnapshot, public_referentiel, referentiel_snapshot_live
 
 PAGE_SIZE = 50
@@ -103,6 +102,48 @@ class ReferentielDetailOut(ReferentielOut):
     domains: list[DomainOut]
 
 
+class EditionOut(Schema):
+    version: str = Field(description="« major.minor », e.g. 1.0")
+    kind: str = Field(description="« major » (a revision) or « minor » (an amendment)")
+    kind_label: str
+    title: str = Field(description="the référentiel's title in this edition")
+    published_at: datetime
+    changelog: str = Field(description="what changed, in Markdown")
+    url: str = Field(description="the public page of the edition")
+    journal_url: str
+    downloads: Downloads
+
+
+class EditionDetailOut(EditionOut):
+    referentiel: str = Field(description="slug of its référentiel")
+    previous_version: str | None
+    socle_version: str = Field(description="the socle edition its socle links point into")
+    intro: str
+    source: str
+    domains: list[DomainOut]
+
+
+def _edition_downloads(slug: str, version: str) -> dict:
+    return {
+        kind: reverse(f"referentiels:edition-export-{kind}", args=[slug, version])
+        for kind in ("pdf", "csv", "xlsx", "case")
+    }
+
+
+def _edition(edition: Edition, slug: str, title: str) -> dict:
+    return {
+        "version": edition.version,
+        "kind": edition.kind,
+        "kind_label": str(Edition.Kind(edition.kind).label),
+        "title": title,
+        "published_at": edition.published_at,
+        "changelog": edition.changelog,
+        "url": reverse("referentiels:edition", args=[slug, edition.version]),
+        "journal_url": reverse("referentiels:edition-journal", args=[slug, edition.version]),
+        "downloads": _edition_downloads(slug, edition.version),
+    }
+
+
 def _downloads(slug: str) -> dict:
     return {
         kind: reverse(f"referentiels:export-{name}", args=[slug])
@@ -188,3 +229,45 @@ def competency_detail(request: HttpRequest, code: str):
     if page is None:
         raise Http404
     return page
+
+
+@router.get(
+    "/referentiels/{slug}/editions/",
+    response=list[EditionOut],
+    summary="The published editions of a référentiel, newest first",
+)
+@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+def edition_list(request: HttpRequest, slug: str):
+    page = public_referentiel(slug)
+    if page is None:
+        raise Http404
+    editions = (
+        Edition.objects.for_referentiel(page)
+        .newest_first()
+        .defer("snapshot", "provenance")
+        .annotate(snapshot_title=KT("snapshot__title"))
+    )
+    return [_edition(e, page.slug, e.snapshot_title) for e in editions]
+
+
+@router.get(
+    "/referentiels/{slug}/editions/{version}/",
+    response=EditionDetailOut,
+    summary="One edition: its metadata, changelog and content (domains, competencies)",
+)
+def edition_detail(request: HttpRequest, slug: str, version: str):
+    page = public_referentiel(slug)
+    edition = edition_get(slug, version) if page is not None else None
+    if edition is None or edition.referentiel_id != page.pk:
+        raise Http404
+    snapshot = edition_snapshot(edition)
+    previous = edition_previous(edition)
+    return {
+        **_edition(edition, page.slug, snapshot.title),
+        "referentiel": page.slug,
+        "previous_version": previous.version if previous is not None else None,
+        "socle_version": edition.socle_version,
+        "intro": snapshot.intro,
+        "source": snapshot.source,
+        "domains": _snapshot_domains(snapshot),
+    }

@@ -9,11 +9,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 
 from wiki import visibility
-from wiki.models import CompetencyPage, DomainPage, ReferentielPage
+from wiki.models import CaseImport, CaseItem, CompetencyPage, DomainPage, ReferentielPage
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,8 @@ class CompetencySnapshot:
     body: str
     references: str
     changed_at: datetime
+    # What a CASE import kept of the item (wiki.models.CaseItem): {} for the wiki's own.
+    case: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class DomainSnapshot:
     intro: str
     competencies: tuple[CompetencySnapshot, ...]
     changed_at: datetime
+    case: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,8 @@ class ReferentielSnapshot:
     domains: tuple[DomainSnapshot, ...]
     changed_at: datetime
     language: str = "fr"
+    # What a CASE import kept of the package (wiki.models.CaseImport): {} for the wiki's own.
+    case: dict = field(default_factory=dict)
 
     @property
     def competencies(self) -> list[CompetencySnapshot]:
@@ -71,6 +76,7 @@ def referentiel_snapshot_live(
     the tree's order. Wagtail's page rows hold the published content; drafts stay out, and so
     do competencies a committee decision withdrew. `progress` is told how many competencies
     each domain added."""
+    case_items = _case_items(referentiel)
     domains = []
     domain_pages = visibility.published_pages(DomainPage.objects.child_of(referentiel), reader)
     for domain in domain_pages.order_by("path"):
@@ -98,10 +104,12 @@ def referentiel_snapshot_live(
                         body=c.body,
                         references=c.references,
                         changed_at=_changed(c),
+                        case=case_items.get(c.pk, {}),
                     )
                     for c in competencies.order_by("path")
                 ),
                 changed_at=_changed(domain),
+                case=case_items.get(domain.pk, {}),
             )
         )
         if progress is not None:
@@ -119,7 +127,37 @@ def referentiel_snapshot_live(
         changed_at=max(
             [_changed(referentiel), *(d.changed_at for d in domains)],
         ),
+        case=_case_package(referentiel),
     )
+
+
+def _case_items(referentiel: ReferentielPage) -> dict[int, dict]:
+    """What the CASE import of `referentiel` kept of each item, by page id ({} when it was
+    not imported)."""
+    rows = CaseItem.objects.filter(case_import__referentiel=referentiel)
+    return {
+        row.page_id: {
+            "identifier": str(row.identifier),
+            "record": row.record,
+            "parent_association": row.parent_association,
+            "depth": row.depth,
+            "imported_title": row.imported_title,
+            "imported_code": row.imported_code,
+        }
+        for row in rows
+    }
+
+
+def _case_package(referentiel: ReferentielPage) -> dict:
+    found = CaseImport.objects.filter(referentiel=referentiel).first()
+    if found is None:
+        return {}
+    return {
+        "document": found.document,
+        "associations": found.associations,
+        "rest": found.rest,
+        "items": sorted(str(i) for i in found.items.values_list("identifier", flat=True)),
+    }
 
 
 def snapshot_to_json(snapshot: ReferentielSnapshot) -> dict:

@@ -19,6 +19,8 @@ def test_the_openapi_description_validates_and_lists_every_endpoint(client):
     assert set(spec["paths"]) >= {
         "/api/v1/referentiels/",
         "/api/v1/referentiels/{slug}/",
+        "/api/v1/referentiels/{slug}/editions/",
+        "/api/v1/referentiels/{slug}/editions/{version}/",
         "/api/v1/competencies/",
         "/api/v1/competencies/{code}/",
         "/api/v1/search/",

@@ -1,3 +1,4 @@
+from .case import CaseImport, CaseItem
 from .changes import Change
 from .discussions import Message, Thread
 from .editions import Edition, EditionRefused
@@ -23,6 +24,8 @@ from .pages import (
 from .watchlists import Notification, Watch, WatchlistVisit
 
 __all__ = [
+    "CaseImport",
+    "CaseItem",
     "Change",
     "Edition",
     "EditionRefused",

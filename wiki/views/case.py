@@ -1,50 +1,72 @@
-"""Read-only CASE 1.1 REST endpoints, as OpenSALT serves them (`/ims/case/v1p1/…`). Only what
-the public may read: published pages of unrestricted référentiels."""
+"""Read-only CASE 1.1 REST endpoints, as OpenSALT serves them (`/ims/case/v1p1/…`): every
+published edition (a CFDocument per version), and the published pages of a référentiel that
+has no edition yet; only what the public may read (wiki.case_catalogue). An unknown identifier
+answers 404 with CASE's status JSON (imsx_StatusInfo)."""
 
 from __future__ import annotations
 
 import uuid
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 
-from wiki.exports.case import case_bytes, case_package
-from wiki.snapshots import public_referentiels, referentiel_snapshot_live
-
-
-def _packages() -> list[dict]:
-    return [case_package(referentiel_snapshot_live(r)) for r in public_referentiels()]
+from wiki.case_catalogue import case_packages_public
+from wiki.exports.case import case_bytes
 
 
-def _json(data: dict) -> HttpResponse:
-    response = HttpResponse(case_bytes(data), content_type="application/json; charset=utf-8")
+def _json(data: dict, status: int = 200) -> HttpResponse:
+    response = HttpResponse(
+        case_bytes(data), content_type="application/json; charset=utf-8", status=status
+    )
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
 
+def _unknown(identifier: uuid.UUID) -> HttpResponse:
+    return _json(
+        {
+            "imsx_codeMajor": "failure",
+            "imsx_severity": "error",
+            "imsx_description": f"No public CASE record has the identifier {identifier}.",
+            "imsx_codeMinor": {
+                "imsx_codeMinorField": [
+                    {
+                        "imsx_codeMinorFieldName": "sourcedId",
+                        "imsx_codeMinorFieldValue": "unknownobject",
+                    }
+                ]
+            },
+        },
+        status=404,
+    )
+
+
 def case_documents(request: HttpRequest) -> HttpResponse:
-    return _json({"CFDocuments": [p["CFDocument"] for p in _packages()]})
+    return _json({"CFDocuments": [p["CFDocument"] for p in case_packages_public()]})
+
+
+def _package(identifier: uuid.UUID) -> dict | None:
+    return next(
+        (p for p in case_packages_public() if p["CFDocument"]["identifier"] == str(identifier)),
+        None,
+    )
 
 
 def case_document(request: HttpRequest, identifier: uuid.UUID) -> HttpResponse:
-    for package in _packages():
-        if package["CFDocument"]["identifier"] == str(identifier):
-            return _json(package["CFDocument"])
-    raise Http404
+    package = _package(identifier)
+    return _json(package["CFDocument"]) if package else _unknown(identifier)
 
 
 def case_package_view(request: HttpRequest, identifier: uuid.UUID) -> HttpResponse:
-    for package in _packages():
-        if package["CFDocument"]["identifier"] == str(identifier):
-            return _json(package)
-    raise Http404
+    package = _package(identifier)
+    return _json(package) if package else _unknown(identifier)
 
 
 def _find(collection: str, identifier: uuid.UUID) -> HttpResponse:
-    for package in _packages():
+    for package in case_packages_public():
         for record in package[collection]:
             if record["identifier"] == str(identifier):
                 return _json(record)
-    raise Http404
+    return _unknown(identifier)
 
 
 def case_item(request: HttpRequest, identifier: uuid.UUID) -> HttpResponse:

@@ -19,8 +19,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from wiki import visibility
+from wiki.case_catalogue import edition_case_bytes
 from wiki.edition_diff import editions_diff
-from wiki.exports.case import LIVE, case_bytes, case_package, case_replaced_by
 from wiki.exports.csv import referentiel_csv
 from wiki.exports.pdf import referentiel_pdf_cached
 from wiki.exports.xlsx import referentiel_xlsx
@@ -211,32 +211,9 @@ def edition_journal(request: HttpRequest, slug: str, version: str) -> HttpRespon
 
 def edition_case_download(request: HttpRequest, slug: str, version: str) -> HttpResponse:
     edition = _edition(request, slug, version)
-
-    def build() -> bytes:
-        package = case_package(
-            edition_snapshot(edition), key=edition.version, socle_key=edition.socle_version or LIVE
-        )
-        previous = edition_previous(edition)
-        if previous is not None:
-            case_replaced_by(package, edition_snapshot(previous), previous.version, edition.version)
-        return case_bytes(package)
-
-    data = _cached_bytes(f"{edition.pk}:case", build)
+    data = edition_case_bytes(edition)
     filename = f"{edition.slug}-v{edition.version}.case.json"
     return _attachment(data, "application/json; charset=utf-8", filename)
-
-
-def _cached_bytes(key: str, build: Callable[[], bytes]) -> bytes:
-    key = f"wiki:edition:v{TEMPLATE_VERSION}:{key}"
-    try:
-        value = cache.get(key)
-    except Exception:  # noqa: BLE001
-        value = None
-    if value is None:
-        value = build()
-        with contextlib.suppress(Exception):
-            cache.set(key, value, CACHE_SECONDS)
-    return value
 
 
 def edition_pdf_download(request: HttpRequest, slug: str, version: str) -> HttpResponse:

@@ -1,15 +1,19 @@
 """`manage.py case_export SLUG [--version V] -o OUT.json`: a référentiel as a CASE 1.1 CFPackage.
 
-Without --version: the published pages of today; with it, that edition (its snapshot)."""
+Without --version: the latest edition, or the published pages of a référentiel that has none;
+with it, that edition. An edition's package is the one `/referentiels/<slug>/v<version>/
+export.json` serves (same bytes)."""
 
+import json
 import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from wiki.exports.case import LIVE, case_bytes, case_errors, case_package
-from wiki.services.editions import edition_get, edition_snapshot
-from wiki.snapshots import public_referentiel, referentiel_snapshot_live
+from wiki.case_catalogue import edition_case_bytes, referentiel_case_bytes
+from wiki.exports.case import case_errors
+from wiki.services.editions import edition_get
+from wiki.snapshots import public_referentiel
 
 
 class Command(BaseCommand):
@@ -32,15 +36,13 @@ class Command(BaseCommand):
             found = edition_get(slug, edition)
             if found is None:
                 raise CommandError(f"« {slug} » has no edition {edition}.", returncode=2)
-            package = case_package(
-                edition_snapshot(found), key=found.version, socle_key=found.socle_version or LIVE
-            )
+            data = edition_case_bytes(found)
         else:
-            package = case_package(referentiel_snapshot_live(referentiel))
+            data = referentiel_case_bytes(referentiel)
+        package = json.loads(data)
         errors = case_errors(package)
         if errors:  # a defect of ours, never of the user's input
             raise CommandError("The package does not validate: " + errors[0])
-        data = case_bytes(package)
         if output:
             Path(output).write_bytes(data)
             self.stdout.write(f"{len(package['CFItems'])} items written to {output}")
