@@ -127,6 +127,11 @@ RESERVED_IDS |= {
 # The socle matrix (wiki/templates/wiki/programme/socle_matrix.html) and the API docs
 # (site/templates/api/docs.html: no Markdown there, but every template's ids are listed).
 RESERVED_IDS |= {"matrix-caption", "matrix-hint", "swagger-settings", "swagger-ui"}
+# The amendments (consensus/templates/consensus/amendment_*.html, the edition journal).
+RESERVED_IDS |= {
+    "amendment-status", "amendments-caption", "current-title", "decide-title",
+    "journal-amendments", "path-title", "wording-title",
+}  # fmt: skip
 RESERVED_ID_PREFIXES = (
     "id_", "change-", "hist-", "final-", "preview-title-", "per-round-", "stability-",
     "item-", "score-", "comment-", "error-", "band-", "part-", "etu-part-",
