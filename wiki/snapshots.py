@@ -12,8 +12,16 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 
+from django.utils.text import slugify
+
 from wiki import visibility
 from wiki.models import CompetencyPage, DomainPage, ReferentielPage
+
+
+def code_anchor(code: str) -> str:
+    """The fragment id of a domain or competency on an edition page (« SOCLE-D2-C02 » →
+    « socle-d2-c02 »): links from search results and elsewhere point at it."""
+    return slugify(code) or "sans-code"
 
 
 @dataclass(frozen=True)
@@ -29,6 +37,10 @@ class CompetencySnapshot:
     references: str
     changed_at: datetime
 
+    @property
+    def anchor(self) -> str:
+        return code_anchor(self.code)
+
 
 @dataclass(frozen=True)
 class DomainSnapshot:
@@ -37,6 +49,10 @@ class DomainSnapshot:
     intro: str
     competencies: tuple[CompetencySnapshot, ...]
     changed_at: datetime
+
+    @property
+    def anchor(self) -> str:
+        return code_anchor(self.code)
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from wiki.snapshots import referentiel_snapshot_live
 from wiki.views.exports import XLSX_TYPE, _attachment
 
 # Bump when the edition templates change: cached renderings are keyed by it.
-TEMPLATE_VERSION = 1
+TEMPLATE_VERSION = 2
 CACHE_SECONDS = 30 * 24 * 3600
 
 
