@@ -435,8 +435,7 @@ def edition_documents(edition_ids: list[int]) -> Documents:
     """The documents of each edition that is its référentiel's latest; None for every document
     of an edition a newer one replaced."""
     editions = {
-        e.pk: e
-        for e in Edition.objects.filter(pk__in=edition_ids).select_related("referentiel")
+        e.pk: e for e in Edition.objects.filter(pk__in=edition_ids).select_related("referentiel")
     }
     latest = _latest_edition_ids({e.referentiel_id for e in editions.values()})
     context = PageContext.for_paths(e.referentiel.path for e in editions.values())
