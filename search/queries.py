@@ -168,7 +168,7 @@ def _snippet(hit: dict) -> str:
     return ""
 
 
-def _url(source) -> str:
+def result_url(source) -> str:
     """A page's URL; the draft reader for a draft (an edition has its own address, always)."""
     if source.get("live") or source.get("edition") or source.get("type") not in PAGE_TYPES:
         return source["url"]
@@ -177,7 +177,7 @@ def _url(source) -> str:
 
 def _result(hit: dict) -> SearchResult:
     source = hit["_source"]
-    url, live = _url(source), bool(source.get("live"))
+    url, live = result_url(source), bool(source.get("live"))
     return SearchResult(
         title=source["title"],
         url=url,
@@ -324,7 +324,7 @@ def pages_autocomplete(text: str, visibility: Visibility, size: int = 8) -> list
         search = search.filter(allowed)
     suggestions = []
     for hit in search[:size].execute():
-        url = _url(hit.to_dict())
+        url = result_url(hit.to_dict())
         suggestions.append(
             Suggestion(
                 title=hit.title,
