@@ -149,9 +149,9 @@ def main() -> int:
         database = timed(lambda r: fallback.pages_search(r, PUBLIC), requests)
 
         pages = list(
-            CompetencyPage.objects.live().order_by("path").prefetch_related("learning_outcomes")[
-                :: max(1, CompetencyPage.objects.count() // 50)
-            ]
+            CompetencyPage.objects.live()
+            .order_by("path")
+            .prefetch_related("learning_outcomes")[:: max(1, CompetencyPage.objects.count() // 50)]
         )
         texts = [
             competency_text(p.title, p.statement, [o.text for o in p.learning_outcomes.all()])
