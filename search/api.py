@@ -23,6 +23,9 @@ class SearchResultOut(Schema):
     domain: str
     code: str
     highlight: str = Field(description="HTML: escaped text with <mark> around matched words")
+    edition: str = Field(
+        "", description="the version of the published edition quoted (empty: the live page)"
+    )
 
 
 class FacetValueOut(Schema):

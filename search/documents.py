@@ -107,6 +107,11 @@ class SearchDocument(Document):
     restriction = Keyword()  # "none", "login" or "private" (Wagtail view restrictions)
     login_required = Boolean()
     editor_groups = Integer(multi=True)  # groups allowed to edit, hence to see a draft
+    # A page of a référentiel that has a published edition: those who read only published
+    # content find the edition's wording instead (its own documents, `edition` set).
+    edition_replaced = Boolean()
+    # On the documents of a published edition: its version (« 1.0 »). Empty on live pages.
+    edition = Keyword()
     # "Did you mean": folded words, and their pairs/triples for the phrase suggester.
     suggest = Text(analyzer=fr_folded, fields={"shingle": Text(analyzer=fr_shingle)})
 

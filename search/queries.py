@@ -38,6 +38,7 @@ SOURCE_FIELDS = [
     "statement",
     "intro",
     "wording",
+    "edition",
 ]
 SNIPPET_LENGTH = 180
 SUGGEST_BELOW = 3  # results; with more, the words typed evidently exist
@@ -56,11 +57,17 @@ def visibility_filter(visibility: Visibility) -> Query | None:
     """The documents `visibility` may see (None: all of them). See search.visibility."""
     if visibility.all_drafts:
         return None
+    # Pages of a référentiel that has an edition: readers of published content get the
+    # edition's documents instead (search.sources.edition_documents).
+    not_replaced = ~Q("term", edition_replaced=True)
     if not visibility.authenticated:
         return (
-            Q("term", live=True) & Q("term", restriction="none") & Q("term", login_required=False)
+            Q("term", live=True)
+            & Q("term", restriction="none")
+            & Q("term", login_required=False)
+            & not_replaced
         )
-    published = Q("term", live=True) & Q("terms", restriction=["none", "login"])
+    published = Q("term", live=True) & Q("terms", restriction=["none", "login"]) & not_replaced
     if visibility.group_ids:
         return published | Q("terms", editor_groups=list(visibility.group_ids))
     return published
@@ -161,11 +168,16 @@ def _snippet(hit: dict) -> str:
     return ""
 
 
+def result_url(source) -> str:
+    """A page's URL; the draft reader for a draft (an edition has its own address, always)."""
+    if source.get("live") or source.get("edition") or source.get("type") not in PAGE_TYPES:
+        return source["url"]
+    return draft_url(source["page_id"], source["url"])
+
+
 def _result(hit: dict) -> SearchResult:
     source = hit["_source"]
-    url, live = source["url"], bool(source.get("live"))
-    if not live and source["type"] in PAGE_TYPES:
-        url = draft_url(source["page_id"], url)
+    url, live = result_url(source), bool(source.get("live"))
     return SearchResult(
         title=source["title"],
         url=url,
@@ -175,6 +187,7 @@ def _result(hit: dict) -> SearchResult:
         code=source.get("code") or "",
         highlight=_snippet(hit),
         live=live,
+        edition=source.get("edition") or "",
     )
 
 
@@ -303,13 +316,15 @@ def pages_autocomplete(text: str, visibility: Visibility, size: int = 8) -> list
         minimum_should_match=1,
     )
     search = Search(using=client(), index=alias_name()).query(query)
-    search = search.source(["title", "url", "type", "code", "referentiel", "live", "page_id"])
+    search = search.source(
+        ["title", "url", "type", "code", "referentiel", "live", "page_id", "edition"]
+    )
     allowed = visibility_filter(visibility)
     if allowed is not None:
         search = search.filter(allowed)
     suggestions = []
     for hit in search[:size].execute():
-        url = hit.url if hit.live or hit.type not in PAGE_TYPES else draft_url(hit.page_id, hit.url)
+        url = result_url(hit.to_dict())
         suggestions.append(
             Suggestion(
                 title=hit.title,

@@ -11,7 +11,7 @@ from wagtail.signals import page_slug_changed, post_page_move
 
 from search.indexing import TREE, admin_key, changes_enqueue
 from search.sources import INDEXED_PAGE_MODELS
-from wiki.models import Institution, Profession, ReferentielPage, Specialty
+from wiki.models import Edition, Institution, Profession, ReferentielPage, Specialty
 
 
 def _enqueue(*keys: str) -> None:
@@ -44,6 +44,19 @@ def page_deleting(sender, instance, **kwargs) -> None:
 def referentiel_lifecycle_changed(sender, page_id: int, **kwargs) -> None:
     """A référentiel's phase or status (facets of every page below it) changed."""
     _enqueue(f"page:{page_id}", f"{TREE}:{page_id}")
+
+
+def edition_published(sender, instance, created: bool = False, raw: bool = False, **kwargs):
+    """A new edition (editions never change): its documents replace the previous edition's, and
+    the référentiel's live pages now give way to it for those who read published content."""
+    if raw or not created:
+        return
+    earlier = Edition.objects.filter(referentiel_id=instance.referentiel_id).exclude(pk=instance.pk)
+    _enqueue(
+        f"edition:{instance.pk}",
+        *(f"edition:{pk}" for pk in earlier.newest_first().values_list("pk", flat=True)[:1]),
+        f"{TREE}:{instance.referentiel_id}",
+    )
 
 
 def page_tree_changed(sender, instance, **kwargs) -> None:
@@ -119,6 +132,7 @@ def connect() -> None:
     post_delete.connect(page_deleted, sender=Page, dispatch_uid=f"{uid}page_deleted")
     pre_delete.connect(page_deleting, sender=Page, dispatch_uid=f"{uid}page_deleting")
     post_page_move.connect(page_tree_changed, dispatch_uid=f"{uid}page_moved")
+    post_save.connect(edition_published, sender=Edition, dispatch_uid=f"{uid}edition_published")
     from consensus.signals import referentiel_lifecycle_changed as lifecycle_changed
 
     lifecycle_changed.connect(referentiel_lifecycle_changed, dispatch_uid=f"{uid}lifecycle")

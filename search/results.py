@@ -74,6 +74,7 @@ class SearchResult:
     code: str = ""
     highlight: str = ""  # HTML: escaped text with <mark> around matched words
     live: bool = True
+    edition: str = ""  # the version of the published edition whose wording this is
 
     @property
     def type_label(self) -> str:
@@ -88,6 +89,7 @@ class SearchResult:
             "domain": self.domain,
             "code": self.code,
             "highlight": self.highlight,
+            "edition": self.edition,
         }
 
 

@@ -26,7 +26,8 @@ from search.documents import (
     SearchDocument,
 )
 from search.text import plain_text
-from wiki.models import CompetencyPage, DomainPage, ReferentielPage
+from wiki.models import CompetencyPage, DomainPage, Edition, ReferentielPage
+from wiki.snapshots import ReferentielSnapshot, snapshot_from_json
 
 BATCH_SIZE = 500
 Documents = dict[str, SearchDocument | None]
@@ -53,6 +54,8 @@ class PageContext:
     domains: dict[str, str] = field(default_factory=dict)  # path → title
     editor_perms: list[tuple[str, int]] = field(default_factory=list)  # (path, group id)
     restrictions: list[tuple[str, str]] = field(default_factory=list)  # (path, kind)
+    # Paths of the référentiels that have a published edition (the public reads it instead).
+    with_edition: set[str] = field(default_factory=set)
     root_url_path: str = "/"
 
     @classmethod
@@ -88,6 +91,11 @@ class PageContext:
                 "page__path", "restriction_type"
             )
         )
+        context.with_edition = set(
+            Edition.objects.filter(referentiel__path__in=ancestors).values_list(
+                "referentiel__path", flat=True
+            )
+        )
         site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
         if site is not None:
             context.root_url_path = site.root_page.url_path
@@ -109,6 +117,9 @@ class PageContext:
             if path.startswith(ancestor_path):
                 return title
         return ""
+
+    def edition_replaced(self, path: str) -> bool:
+        return any(path.startswith(p) for p in self.with_edition)
 
     def editor_groups(self, path: str) -> list[int]:
         return sorted({group for p, group in self.editor_perms if path.startswith(p)})
@@ -162,7 +173,7 @@ def _as_shown(page: Page) -> Page:
 
 def page_document(page: Page, context: PageContext) -> SearchDocument | None:
     shown = _as_shown(page)
-    common = context.common(page)
+    common = {**context.common(page), "edition_replaced": context.edition_replaced(page.path)}
     meta = {"id": f"page-{page.pk}"}
     if isinstance(shown, ReferentielPage):
         return ReferentielDocument(
@@ -375,6 +386,148 @@ def delphi_item_ids_in_tree(page_id: int) -> list[int]:
     return list(model.objects.filter(in_tree).values_list("pk", flat=True))
 
 
+# ---------------------------------------------------------------- editions
+#
+# Only the latest edition of each référentiel is in the index: its référentiel, domains and
+# competencies as the snapshot froze them, with the référentiel page's visibility and facets
+# (whoever may read the référentiel may read its editions: wiki.views.editions). Ids are
+# positions in the snapshot (`edition-<pk>-d<i>-c<j>`), so the documents of an edition that a
+# newer one replaced can be listed again, from its snapshot, and deleted.
+
+
+def _edition_id(edition_pk: int, domain: int | None = None, competency: int | None = None) -> str:
+    doc_id = f"edition-{edition_pk}"
+    if domain is not None:
+        doc_id += f"-d{domain}"
+    if competency is not None:
+        doc_id += f"-c{competency}"
+    return doc_id
+
+
+def _edition_ids(edition_pk: int, snapshot: ReferentielSnapshot) -> list[str]:
+    ids = [_edition_id(edition_pk)]
+    for i, domain in enumerate(snapshot.domains):
+        ids.append(_edition_id(edition_pk, i))
+        ids.extend(_edition_id(edition_pk, i, j) for j in range(len(domain.competencies)))
+    return ids
+
+
+def _latest_edition_ids(referentiel_ids: Iterable[int] | None = None) -> set[int]:
+    """The pk of each référentiel's latest edition (all référentiels, or those given)."""
+    rows = Edition.objects.all()
+    if referentiel_ids is not None:
+        rows = rows.filter(referentiel_id__in=list(referentiel_ids))
+    latest: dict[int, tuple[int, int, int]] = {}
+    for pk, referentiel_id, major, minor in rows.values_list(
+        "pk", "referentiel_id", "major", "minor"
+    ):
+        if referentiel_id not in latest or (major, minor) > latest[referentiel_id][1:]:
+            latest[referentiel_id] = (pk, major, minor)
+    return {pk for pk, _major, _minor in latest.values()}
+
+
+def edition_url(slug: str, version: str, anchor: str = "") -> str:
+    url = reverse("referentiels:edition", args=[slug, version])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def edition_documents(edition_ids: list[int]) -> Documents:
+    """The documents of each edition that is its référentiel's latest; None for every document
+    of an edition a newer one replaced."""
+    editions = {
+        e.pk: e for e in Edition.objects.filter(pk__in=edition_ids).select_related("referentiel")
+    }
+    latest = _latest_edition_ids({e.referentiel_id for e in editions.values()})
+    context = PageContext.for_paths(e.referentiel.path for e in editions.values())
+    documents: Documents = {}
+    for pk in edition_ids:
+        edition = editions.get(pk)
+        if edition is None:  # editions are never deleted; nothing is known of its documents
+            documents[_edition_id(pk)] = None
+            continue
+        snapshot = snapshot_from_json(edition.snapshot)
+        if pk not in latest:
+            documents.update(dict.fromkeys(_edition_ids(pk, snapshot)))
+            continue
+        documents.update(_edition_snapshot_documents(edition, snapshot, context))
+    return documents
+
+
+def _edition_snapshot_documents(
+    edition: Edition, snapshot: ReferentielSnapshot, context: PageContext
+) -> Documents:
+    referentiel = edition.referentiel
+    version = edition.version
+    common = {
+        **context.common(referentiel),
+        "referentiel": snapshot.title,
+        "referentiel_id": referentiel.pk,
+        "edition": version,
+        "edition_replaced": False,
+    }
+    # Tree order after the référentiel's own pages: positions, zero-padded, sort as numbers.
+    path = f"{referentiel.path}~"
+    documents: Documents = {
+        _edition_id(edition.pk): ReferentielDocument(
+            meta={"id": _edition_id(edition.pk)},
+            **{**common, "url": edition_url(referentiel.slug, version), "path": path},
+            title=snapshot.title,
+            intro=plain_text(snapshot.intro),
+        )
+    }
+    for i, domain in enumerate(snapshot.domains):
+        domain_id = _edition_id(edition.pk, i)
+        documents[domain_id] = DomainDocument(
+            meta={"id": domain_id},
+            **{
+                **common,
+                "domain": domain.title,
+                "url": edition_url(referentiel.slug, version, domain.anchor),
+                "path": f"{path}{i:05d}",
+            },
+            title=domain.title,
+            code=domain.code,
+            intro=plain_text(domain.intro),
+        )
+        for j, competency in enumerate(domain.competencies):
+            competency_id = _edition_id(edition.pk, i, j)
+            documents[competency_id] = CompetencyDocument(
+                meta={"id": competency_id},
+                **{
+                    **common,
+                    "domain": domain.title,
+                    "url": edition_url(referentiel.slug, version, competency.anchor),
+                    "path": f"{path}{i:05d}{j:05d}",
+                },
+                title=competency.title,
+                code=competency.code,
+                statement=plain_text(competency.statement),
+                learning_outcomes=list(competency.learning_outcomes),
+                rank=competency.rank or None,
+                evaluation_methods=list(competency.evaluation_methods),
+                body=plain_text(competency.body),
+            )
+    return documents
+
+
+def edition_ids_all() -> Iterator[list[int]]:
+    ids = sorted(_latest_edition_ids())
+    for start in range(0, len(ids), 20):  # an edition is up to a few hundred documents
+        yield ids[start : start + 20]
+
+
+def edition_ids_in_tree(page_id: int) -> list[int]:
+    """The latest editions of the référentiels in a page's subtree: their visibility, URL and
+    facets come from the référentiel page (its saves, moves and restrictions queue its tree)."""
+    root = Page.objects.filter(pk=page_id).only("path").first()
+    if root is None:
+        return []
+    referentiels = ReferentielPage.objects.filter(path__startswith=root.path).values_list(
+        "pk", flat=True
+    )
+    return sorted(_latest_edition_ids(referentiels))
+
+
 # ---------------------------------------------------------------- registry
 
 
@@ -392,5 +545,6 @@ SOURCES: dict[str, Source] = {
         Source("page", page_documents, page_ids_all, page_ids_in_tree),
         Source("thread", discussion_documents, discussion_ids_all, discussion_ids_in_tree),
         Source("delphi_item", delphi_item_documents, delphi_item_ids_all, delphi_item_ids_in_tree),
+        Source("edition", edition_documents, edition_ids_all, edition_ids_in_tree),
     )
 }

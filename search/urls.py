@@ -9,4 +9,5 @@ urlpatterns = [
     path("recherche/", views.search_page, name="page"),
     path("api/search/", views.search_api, name="api"),
     path("api/search/autocomplete/", views.autocomplete_api, name="autocomplete"),
+    path("recherche/proches/", views.related_fragment, name="related"),
 ]

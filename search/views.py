@@ -8,7 +8,10 @@ from django.views.decorators.http import require_GET
 
 from search import backends
 from search.forms import SearchForm
+from search.related import competencies_related, competency_text, referentiel_id_of
 from search.visibility import visibility_for
+from wiki import visibility
+from wiki.models import CompetencyPage
 
 AUTOCOMPLETE_MAX_LENGTH = 100
 
@@ -76,3 +79,34 @@ def autocomplete_api(request: HttpRequest) -> JsonResponse:
             "label": gettext("Suggestions"),
         }
     )
+
+
+@require_GET
+def related_fragment(request: HttpRequest) -> HttpResponse:
+    """« Compétences proches » of a text being written (the competency editing form asks it):
+    an HTML fragment, of what this reader may read. The page (`page`) only gives the référentiel
+    left out and the socle links of the database fallback; one the reader may not see counts
+    as none."""
+    page = None
+    raw_page = request.GET.get("page", "")
+    if raw_page.isdigit():
+        page = CompetencyPage.objects.filter(pk=int(raw_page)).first()
+    reader = visibility.request_reader(request)
+    if page is not None and not visibility.may_view_page(reader, page):
+        page = None
+    outcomes = request.GET.get("learning_outcomes", "").splitlines()
+    text = competency_text(request.GET.get("title", ""), request.GET.get("statement", ""), outcomes)
+    related = competencies_related(
+        text=text,
+        visibility=reader,
+        referentiel_id=referentiel_id_of(page) if page is not None else None,
+        page=page,
+    )
+    response = render(
+        request,
+        "search/includes/_related.html",
+        {"show": bool(related), "related": related, "bare": True},
+    )
+    patch_vary_headers(response, ["Cookie"])  # what it lists depends on who asks
+    response["Cache-Control"] = "private, no-store"
+    return response

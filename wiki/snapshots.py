@@ -12,8 +12,16 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 
+from django.utils.text import slugify
+
 from wiki import visibility
 from wiki.models import CaseImport, CaseItem, CompetencyPage, DomainPage, ReferentielPage
+
+
+def code_anchor(code: str) -> str:
+    """The fragment id of a domain or competency on an edition page (« SOCLE-D2-C02 » →
+    « socle-d2-c02 »): links from search results and elsewhere point at it."""
+    return slugify(code) or "sans-code"
 
 
 @dataclass(frozen=True)
@@ -31,6 +39,10 @@ class CompetencySnapshot:
     # What a CASE import kept of the item (wiki.models.CaseItem): {} for the wiki's own.
     case: dict = field(default_factory=dict)
 
+    @property
+    def anchor(self) -> str:
+        return code_anchor(self.code)
+
 
 @dataclass(frozen=True)
 class DomainSnapshot:
@@ -40,6 +52,10 @@ class DomainSnapshot:
     competencies: tuple[CompetencySnapshot, ...]
     changed_at: datetime
     case: dict = field(default_factory=dict)
+
+    @property
+    def anchor(self) -> str:
+        return code_anchor(self.code)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,11 @@ def codes(text: str, visibility=PUBLIC) -> list[str]:
     return [r.code for r in pages_search(SearchRequest(text=text), visibility).results]
 
 
+def urls(text: str, visibility=PUBLIC) -> list[str]:
+    refresh()
+    return [r.url for r in pages_search(SearchRequest(text=text), visibility).results]
+
+
 def test_did_you_mean_does_not_reveal_words_that_only_drafts_contain(client, search_index):
     """An anonymous visitor who types « pseudonimiser » is offered « Vouliez-vous dire
     pseudonymiser ? », a word that exists only in an unpublished radiology draft (RAD-D2-C01):
@@ -49,8 +54,10 @@ def test_a_page_expired_by_publish_scheduled_leaves_the_public_results(
     with django_capture_on_commit_callbacks(execute=True):
         call_command("publish_scheduled", verbosity=0)
     assert not CompetencyPage.objects.get(pk=page.pk).live
-    assert "SOCLE-D4-C03" not in codes("SOCLE-D4-C03")
+    # The socle's edition 1.0 keeps it (editions never change); the live page is gone.
+    assert page.url not in urls("SOCLE-D4-C03")
     assert indexed(f"page-{page.pk}")["live"] is False
+    assert indexed(f"page-{page.pk}")["edition_replaced"] is True
 
 
 def test_unpublishing_a_competency_hides_its_discussions_and_delphi_items(

@@ -2,8 +2,6 @@
 
 import pytest
 
-from wiki.models import CompetencyPage
-
 pytestmark = pytest.mark.django_db
 
 
@@ -39,9 +37,10 @@ def test_the_json_api_has_the_documented_shape(client, search_index):
     data = response.json()
     assert {"count", "results", "facets"} <= set(data)
     first = data["results"][0]
-    assert set(first) == {"title", "url", "type", "referentiel", "domain", "code", "highlight"}
-    assert first["code"] == "SOCLE-D4-C02"
-    assert first["url"] == CompetencyPage.objects.get(code="SOCLE-D4-C02").url
+    fields = {"title", "url", "type", "referentiel", "domain", "code", "highlight", "edition"}
+    assert set(first) == fields
+    assert first["code"] == "SOCLE-D4-C02" and first["edition"] == "1.0"
+    assert first["url"] == "/referentiels/socle-numerique-en-sante/v1.0/#socle-d4-c02"
     assert set(data["facets"]) <= {"profession", "specialty", "domain", "cycle", "phase", "type"}
     assert {"type", "profession", "domain", "cycle", "phase"} <= set(data["facets"])
     assert data["backend"] == "elasticsearch" and data["degraded"] is False
@@ -82,7 +81,7 @@ def test_did_you_mean(client, search_index):
 def test_autocompletion(client, search_index):
     data = client.get("/api/search/autocomplete/", {"q": "cyber"}).json()
     assert data["results"][0]["title"] == "Cybersécurité"
-    assert data["results"][0]["url"] == "/socle-numerique-en-sante/cybersecurite/"
+    assert data["results"][0]["url"] == "/referentiels/socle-numerique-en-sante/v1.0/#d2"
     assert "suggestion" in data["message"]
     data = client.get("/api/search/autocomplete/", {"q": "socle-d4"}).json()
     assert {r["code"] for r in data["results"]} >= {"SOCLE-D4-C01", "SOCLE-D4-C02"}
