@@ -22,7 +22,7 @@ from wiki import visibility
 from wiki.edition_diff import editions_diff
 from wiki.exports.case import LIVE, case_bytes, case_package, case_replaced_by
 from wiki.exports.csv import referentiel_csv
-from wiki.exports.pdf import referentiel_pdf_cached
+from wiki.exports.pdf import referentiel_pdf
 from wiki.exports.xlsx import referentiel_xlsx
 from wiki.models import Edition, ReferentielPage
 from wiki.services.editions import (
@@ -239,18 +239,29 @@ def _cached_bytes(key: str, build: Callable[[], bytes]) -> bytes:
 
 
 def edition_pdf_download(request: HttpRequest, slug: str, version: str) -> HttpResponse:
+    """Built once per edition and language: a second download neither reads the snapshot nor
+    digests it (the live export's cache key is a digest of its content)."""
     edition = _edition(request, slug, version)
-    data = referentiel_pdf_cached(edition_snapshot(edition), edition=edition.version)
+    data = _cached_bytes(
+        f"{edition.pk}:pdf:{get_language()}",
+        lambda: referentiel_pdf(edition_snapshot(edition), edition=edition.version),
+    )
     return _attachment(data, "application/pdf", f"{edition.slug}-v{edition.version}.pdf")
 
 
 def edition_csv_download(request: HttpRequest, slug: str, version: str) -> HttpResponse:
+    """Built once per edition and language (the headers are translated)."""
     edition = _edition(request, slug, version)
-    data = referentiel_csv(edition_snapshot(edition))
+    data = _cached_bytes(
+        f"{edition.pk}:csv:{get_language()}", lambda: referentiel_csv(edition_snapshot(edition))
+    )
     return _attachment(data, "text/csv; charset=utf-8", f"{edition.slug}-v{edition.version}.csv")
 
 
 def edition_xlsx_download(request: HttpRequest, slug: str, version: str) -> HttpResponse:
+    """Built once per edition and language (the headers are translated)."""
     edition = _edition(request, slug, version)
-    data = referentiel_xlsx(edition_snapshot(edition))
+    data = _cached_bytes(
+        f"{edition.pk}:xlsx:{get_language()}", lambda: referentiel_xlsx(edition_snapshot(edition))
+    )
     return _attachment(data, XLSX_TYPE, f"{edition.slug}-v{edition.version}.xlsx")
