@@ -116,11 +116,6 @@ def referentiels_browse(params, reader: visibility.Reader) -> BrowseResult:
 
 def _latest_editions_attach(referentiels: list[ReferentielPage]) -> None:
     """`latest_edition` on each référentiel (None without one), in one query."""
-    latest: dict[int, Edition] = {}
-    editions = Edition.objects.filter(referentiel__in=referentiels).only(
-        "referentiel_id", "major", "minor"
-    )
-    for edition in editions.order_by("major", "minor"):
-        latest[edition.referentiel_id] = edition
+    latest = Edition.objects.latest_by_referentiel(referentiels)
     for referentiel in referentiels:
         referentiel.latest_edition = latest.get(referentiel.pk)

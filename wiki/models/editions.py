@@ -33,6 +33,17 @@ class EditionQuerySet(models.QuerySet):
     def newest_first(self) -> EditionQuerySet:
         return self.order_by("-major", "-minor")
 
+    def latest_by_referentiel(self, referentiels) -> dict[int, Edition]:
+        """The latest edition of each of `referentiels`, by référentiel id, in one query and
+        without the snapshots (version numbers and slugs only)."""
+        latest: dict[int, Edition] = {}
+        editions = self.filter(referentiel__in=referentiels).only(
+            "referentiel_id", "slug", "major", "minor"
+        )
+        for edition in editions.order_by("major", "minor"):
+            latest[edition.referentiel_id] = edition
+        return latest
+
 
 class Edition(models.Model):
     class Kind(models.TextChoices):

@@ -1,5 +1,6 @@
 """The référentiel page tree: Home → Référentiel → Domain → Competency."""
 
+from django.apps import apps
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -54,7 +55,13 @@ class HomePage(Page):
     def get_context(self, request, *args, **kwargs):
         reader = visibility.request_reader(request)
         context = super().get_context(request, *args, **kwargs)
-        context["referentiels"] = self.referentiels_for(reader)
+        referentiels = list(self.referentiels_for(reader))
+        # The Edition model by name: wiki/models/editions.py imports this module.
+        editions = apps.get_model("wiki", "Edition").objects
+        latest = editions.latest_by_referentiel(referentiels)
+        for referentiel in referentiels:
+            referentiel.latest_edition = latest.get(referentiel.pk)
+        context["referentiels"] = referentiels
         context["socle_domains"] = self.socle_domains_for(reader)
         return context
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from wiki import visibility
 from wiki.models import Edition, EditionRefused, ReferentielPage
+from wiki.rendering import links_version_bump
 from wiki.snapshots import (
     ReferentielSnapshot,
     referentiel_snapshot_live,
@@ -181,4 +182,7 @@ def edition_publish(
             _("Version %(version)s of this référentiel already exists or is older than the latest.")
             % {"version": edition.version}
         ) from None
+    # Pages that list editions (the home page) are kept by the full-page cache until the
+    # published content's version moves (wiki/page_cache.py).
+    transaction.on_commit(links_version_bump)
     return edition

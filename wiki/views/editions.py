@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
@@ -22,7 +23,7 @@ from wiki import visibility
 from wiki.case_catalogue import edition_case_bytes
 from wiki.edition_diff import editions_diff
 from wiki.exports.csv import referentiel_csv
-from wiki.exports.pdf import referentiel_pdf_cached
+from wiki.exports.pdf import referentiel_pdf
 from wiki.exports.xlsx import referentiel_xlsx
 from wiki.models import Edition, ReferentielPage
 from wiki.services.editions import (
@@ -38,10 +39,12 @@ from wiki.views.exports import XLSX_TYPE, _attachment
 # Bump when the edition templates change: cached renderings are keyed by it.
 TEMPLATE_VERSION = 2
 CACHE_SECONDS = 30 * 24 * 3600
+T = TypeVar("T", str, bytes)
 
 
-def _cached(key: str, build: Callable[[], str]) -> str:
-    """A rendering that never changes, from the cache or built once (a cache outage builds)."""
+def _cached(key: str, build: Callable[[], T]) -> T:
+    """A rendering (HTML or file) that never changes, per language, from the cache or built
+    once (a cache outage builds)."""
     key = f"wiki:edition:v{TEMPLATE_VERSION}:{get_language()}:{key}"
     try:
         value = cache.get(key)
@@ -217,18 +220,25 @@ def edition_case_download(request: HttpRequest, slug: str, version: str) -> Http
 
 
 def edition_pdf_download(request: HttpRequest, slug: str, version: str) -> HttpResponse:
+    """Built once per edition and language: a second download neither reads the snapshot nor
+    digests it (the live export's cache key is a digest of its content)."""
     edition = _edition(request, slug, version)
-    data = referentiel_pdf_cached(edition_snapshot(edition), edition=edition.version)
+    data = _cached(
+        f"{edition.pk}:pdf",
+        lambda: referentiel_pdf(edition_snapshot(edition), edition=edition.version),
+    )
     return _attachment(data, "application/pdf", f"{edition.slug}-v{edition.version}.pdf")
 
 
 def edition_csv_download(request: HttpRequest, slug: str, version: str) -> HttpResponse:
+    """Built once per edition and language (the headers are translated)."""
     edition = _edition(request, slug, version)
-    data = referentiel_csv(edition_snapshot(edition))
+    data = _cached(f"{edition.pk}:csv", lambda: referentiel_csv(edition_snapshot(edition)))
     return _attachment(data, "text/csv; charset=utf-8", f"{edition.slug}-v{edition.version}.csv")
 
 
 def edition_xlsx_download(request: HttpRequest, slug: str, version: str) -> HttpResponse:
+    """Built once per edition and language (the headers are translated)."""
     edition = _edition(request, slug, version)
-    data = referentiel_xlsx(edition_snapshot(edition))
+    data = _cached(f"{edition.pk}:xlsx", lambda: referentiel_xlsx(edition_snapshot(edition)))
     return _attachment(data, XLSX_TYPE, f"{edition.slug}-v{edition.version}.xlsx")

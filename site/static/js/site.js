@@ -21,3 +21,22 @@
     }
   });
 })();
+
+// A table of Markdown text wider than a narrow screen scrolls inside itself (site.css): it is
+// then made focusable, so that a keyboard can scroll it too (WCAG 2.1.1).
+(function () {
+  "use strict";
+  var tables = document.querySelectorAll(".prose table");
+  if (!tables.length) return;
+  function reachable() {
+    tables.forEach(function (table) {
+      if (table.scrollWidth > table.clientWidth + 1) {
+        table.setAttribute("tabindex", "0");
+      } else if (table.getAttribute("tabindex") === "0") {
+        table.removeAttribute("tabindex");
+      }
+    });
+  }
+  reachable();
+  window.addEventListener("resize", reachable);
+})();
