@@ -27,6 +27,8 @@ from wiki.visibility import Reader, may_read_drafts
 
 logger = logging.getLogger(__name__)
 
+# The channel layer of live broadcasts (config/settings/base.py: Redis pub/sub).
+LIVE_LAYER = "live"
 ROW_TEMPLATE = "wiki/includes/_change_row.html"
 # A class nobody connected to for this long is forgotten (the channel layer's group expiry).
 CLASS_EXPIRY_SECONDS = 86400
@@ -91,27 +93,32 @@ class LiveClasses:
     _lock = threading.Lock()
     _local_audiences: dict[str, str] = {}
     _local_counts: dict[str, int] = {}
-    _client = None
+    _clients: dict[str, object] = {}
 
     def __init__(self) -> None:
-        layer = settings.CHANNEL_LAYERS["default"]
-        self.redis = layer["BACKEND"].startswith("channels_redis") and bool(settings.REDIS_URL)
-        prefix = layer.get("CONFIG", {}).get("prefix", "asgi")
+        layer = settings.CHANNEL_LAYERS[LIVE_LAYER]
+        config = layer.get("CONFIG", {})
+        host = (config.get("hosts") or [None])[0]
+        # The Redis of the live layer itself (dict or URL form of channels-redis' hosts).
+        self.address = host.get("address") if isinstance(host, dict) else host
+        self.redis = layer["BACKEND"].startswith("channels_redis") and bool(self.address)
+        prefix = config.get("prefix", "asgi")
         self.audiences_key = f"{prefix}:wiki.recentchanges.audiences"
         self.counts_key = f"{prefix}:wiki.recentchanges.sockets"
 
-    @classmethod
-    def _redis(cls):
-        if cls._client is None:
+    def _redis(self):
+        client = self._clients.get(self.address)
+        if client is None:
             import redis
 
-            cls._client = redis.Redis.from_url(
-                settings.REDIS_URL,
+            client = redis.Redis.from_url(
+                self.address,
                 socket_connect_timeout=settings.REDIS_CONNECT_TIMEOUT,
                 socket_timeout=settings.REDIS_SOCKET_TIMEOUT,
                 decode_responses=True,
             )
-        return cls._client
+            self._clients[self.address] = client
+        return client
 
     def join(self, audience: RowAudience) -> str:
         key = audience.key
@@ -185,7 +192,7 @@ def change_saved(change_id: int, published: bool = False) -> None:
     """Tell the « Modifications récentes » pages: one render and one group message per audience
     class with sockets open. `published`: an earlier change was just published (see
     services.changes)."""
-    layer = get_channel_layer()
+    layer = get_channel_layer(LIVE_LAYER)
     if layer is None:
         return
     try:

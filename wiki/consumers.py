@@ -8,7 +8,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 
-from wiki import groups
+from wiki import broadcast, groups
 from wiki.broadcast import LiveClasses, RowAudience
 from wiki.filters import RecentChangesFilterForm
 from wiki.permissions import can_follow_page_editors, can_patrol
@@ -78,6 +78,8 @@ class RecentChangesConsumer(AsyncJsonWebsocketConsumer):
     """« Modifications récentes », live: each saved change the viewer may see and that matches
     the page's filters (query string on connect) arrives as the row's HTML. The row is rendered
     once per audience class (wiki.broadcast), not here: the socket joins its class's group."""
+
+    channel_layer_alias = broadcast.LIVE_LAYER
 
     async def connect(self) -> None:
         self.user = self.scope.get("user") or AnonymousUser()

@@ -134,7 +134,17 @@ if REDIS_URL:
             "CONFIG": {
                 "hosts": [{"address": REDIS_URL, "socket_connect_timeout": REDIS_CONNECT_TIMEOUT}]
             },
-        }
+        },
+        # Live broadcasts to many sockets (« Modifications récentes »): Redis pub/sub, one
+        # PUBLISH per group that each process receives once and hands to its own sockets,
+        # where the default layer queues one message per socket. Nothing is kept for a socket
+        # that is not listening (fine for live rows: the page itself is the record).
+        "live": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_connect_timeout": REDIS_CONNECT_TIMEOUT}]
+            },
+        },
     }
     CACHES = {
         "default": {
@@ -152,7 +162,10 @@ if REDIS_URL:
     # down) reads the database, so nobody is logged out by a Redis outage.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer"},
+        "live": {"BACKEND": "channels.layers.InMemoryChannelLayer"},
+    }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # ---------------------------------------------------------------- end of the Redis block
 
