@@ -179,9 +179,7 @@ def main() -> int:
             f"{args.interval:g} s; server log {log_path}"
         )
         floor, _ = _measure("baseline, 1 socket", ports, 1, args.changes, args.interval, 0)
-        value, missing = _measure(
-            "fan-out", ports, args.sockets, args.changes, args.interval, 1000
-        )
+        value, missing = _measure("fan-out", ports, args.sockets, args.changes, args.interval, 1000)
     finally:
         for server in servers:
             server.terminate()
