@@ -141,6 +141,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2, help="ASGI processes, one per port")
     parser.add_argument("--app-dir", default=str(ROOT), help="checkout the servers run from")
     args = parser.parse_args()
+    # The edits too run the code of --app-dir (its broadcast), as its servers do.
+    sys.path.insert(0, str(Path(args.app_dir).resolve()))
 
     url, name = temporary_database_url("bench_fanout")
     os.environ["DATABASE_URL"] = url
