@@ -9,7 +9,8 @@
    (uvicorn by default, each with a psycopg pool), over connections opened beforehand. Bounded:
    200 requests per scenario, 60 s. Scenarios: the same burst of GETs of a static file (the
    floor of this stack on this machine), then the 200 ballots released at the same instant
-   (the target: p95 < 200 ms), then 200 other panelists arriving at random within 2, 5, 10 s.
+   (target, issue 14: p95 under 3x the floor's, measured in the same run), then 200 other
+   panelists arriving at random within 2 s (target: p95 < 200 ms), and any other --windows.
    After each, the database must hold exactly one rating per panelist, item and round.
 
 Everything runs in a temporary database (``bench_<random>``, created and dropped here).
@@ -43,6 +44,10 @@ from support import drop_database, p95, temporary_database_url  # noqa: E402
 N_ITEMS, N_PANELISTS, N_ROUNDS = 500, 300, 3
 LOAD_PANELISTS, LOAD_ITEMS = 200, 10
 E2E_TARGET_S, RATIO_TARGET, P95_TARGET_MS = 2.0, 3.0, 200.0
+# Ballots released at once: p95 at most this many times the floor burst's (issue 14).
+FLOOR_RATIO_TARGET = 3.0
+# Ballots arriving at random within this window: p95 < P95_TARGET_MS.
+SPREAD_WINDOW_S = 2.0
 # The floor of the same burst: a static file, through the same client, server and middleware.
 FLOOR_URL = "/static/css/site.css"
 
@@ -389,11 +394,21 @@ def bench_ballots(facilitator, db_url: str, args) -> bool:
         ok = ok and {s for s, _t in timings[window][0]} == {302}
         figures.append(f"{'at once' if window == 0 else f'within {window:g} s'} {value:.0f} ms")
         if window == 0:
-            ok = ok and value < P95_TARGET_MS
-            print(f"  ({value / floor_p95:.1f}x the floor burst)")
+            ratio = value / floor_p95
+            met = ratio < FLOOR_RATIO_TARGET
+            print(
+                f"  {ratio:.1f}x the floor burst's p95 [target < {FLOOR_RATIO_TARGET:g}x]: "
+                f"{'PASS' if met else 'MISS'}"
+            )
+            ok = ok and met
+        if window == SPREAD_WINDOW_S:
+            met = value < P95_TARGET_MS
+            print(f"  [target p95 < {P95_TARGET_MS:.0f} ms]: {'PASS' if met else 'MISS'}")
+            ok = ok and met
     print(
-        f"ballot p95: {', '.join(figures)}  [target p95 < {P95_TARGET_MS:.0f} ms for the "
-        "ballots released at once]"
+        f"ballot p95: {', '.join(figures)}; floor {floor_p95:.0f} ms  [targets: released at "
+        f"once < {FLOOR_RATIO_TARGET:g}x the floor, within {SPREAD_WINDOW_S:g} s < "
+        f"{P95_TARGET_MS:.0f} ms]"
     )
     return ok
 
@@ -409,7 +424,7 @@ def main() -> int:
     parser.add_argument("--skip-results", action="store_true")
     parser.add_argument(
         "--windows",
-        default="0,2,5,10",
+        default="0,2",
         help="comma-separated arrival windows in seconds (0: all at once, the target)",
     )
     args = parser.parse_args()

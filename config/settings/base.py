@@ -60,6 +60,8 @@ MIDDLEWARE = [
     # Before anything that may answer (CORS_URLS_REGEX limits it to the read-only APIs).
     "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above the page cache (its hits are compressed too), for anonymous requests only (BREACH).
+    "config.compression.AnonymousGZipMiddleware",
     # Anonymous views of published pages, answered before sessions and authentication.
     "wiki.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
