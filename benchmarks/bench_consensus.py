@@ -185,7 +185,7 @@ def _session_cookie(user) -> str:
 
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"  # not axes
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
     return store.session_key
@@ -313,7 +313,7 @@ def _ballot_round(facilitator, prefix: str):
     jobs = []
     for n, user in enumerate(users):
         data = {f"score-{pk}": str(1 + (n + i) % 9) for i, pk in enumerate(round_items)}
-        data["submit"] = ""
+        data["submit"] = data["confirmed"] = ""  # submitted, confirmation included
         session, csrf = _session_cookie(user), secrets.token_hex(16)
         cookies = {"sessionid": session, "csrftoken": csrf}
         jobs.append(("POST", url, data, cookies, {"X-CSRFToken": csrf}))
