@@ -288,6 +288,13 @@ async def _burst(
         return await asyncio.wait_for(asyncio.gather(*tasks), timeout)
 
 
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def _summary(label: str, results: list[tuple[int, float]], wall: float) -> float:
     latencies = sorted(t * 1e3 for _status, t in results)
     value = p95(latencies)
@@ -367,6 +374,8 @@ def bench_ballots(facilitator, db_url: str, args) -> bool:
                 _burst(ports, jobs, timeout=60, in_flight=args.in_flight, window=window)
             )
             timings[name] = (results, time.perf_counter() - started)
+        rss = [_rss_mb(server.pid) for server in servers]
+        print(f"workers' RSS after the scenarios: {', '.join(f'{r:.0f} MB' for r in rss)}")
     finally:
         for server in servers:
             server.terminate()
