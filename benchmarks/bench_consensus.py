@@ -9,7 +9,8 @@
    (uvicorn by default, each with a psycopg pool), over connections opened beforehand. Bounded:
    200 requests per scenario, 60 s. Scenarios: the same burst of GETs of a static file (the
    floor of this stack on this machine), then the 200 ballots released at the same instant
-   (the target: p95 < 200 ms), then 200 other panelists arriving at random within 2, 5, 10 s.
+   (target, issue 14: p95 under 3x the floor's, measured in the same run), then 200 other
+   panelists arriving at random within 2 s (target: p95 < 200 ms), and any other --windows.
    After each, the database must hold exactly one rating per panelist, item and round.
 
 Everything runs in a temporary database (``bench_<random>``, created and dropped here).
@@ -43,6 +44,10 @@ from support import drop_database, p95, temporary_database_url  # noqa: E402
 N_ITEMS, N_PANELISTS, N_ROUNDS = 500, 300, 3
 LOAD_PANELISTS, LOAD_ITEMS = 200, 10
 E2E_TARGET_S, RATIO_TARGET, P95_TARGET_MS = 2.0, 3.0, 200.0
+# Ballots released at once: p95 at most this many times the floor burst's (issue 14).
+FLOOR_RATIO_TARGET = 3.0
+# Ballots arriving at random within this window: p95 < P95_TARGET_MS.
+SPREAD_WINDOW_S = 2.0
 # The floor of the same burst: a static file, through the same client, server and middleware.
 FLOOR_URL = "/static/css/site.css"
 
@@ -180,7 +185,7 @@ def _session_cookie(user) -> str:
 
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"  # not axes
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
     return store.session_key
@@ -283,6 +288,13 @@ async def _burst(
         return await asyncio.wait_for(asyncio.gather(*tasks), timeout)
 
 
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def _summary(label: str, results: list[tuple[int, float]], wall: float) -> float:
     latencies = sorted(t * 1e3 for _status, t in results)
     value = p95(latencies)
@@ -308,7 +320,7 @@ def _ballot_round(facilitator, prefix: str):
     jobs = []
     for n, user in enumerate(users):
         data = {f"score-{pk}": str(1 + (n + i) % 9) for i, pk in enumerate(round_items)}
-        data["submit"] = ""
+        data["submit"] = data["confirmed"] = ""  # submitted, confirmation included
         session, csrf = _session_cookie(user), secrets.token_hex(16)
         cookies = {"sessionid": session, "csrftoken": csrf}
         jobs.append(("POST", url, data, cookies, {"X-CSRFToken": csrf}))
@@ -362,6 +374,8 @@ def bench_ballots(facilitator, db_url: str, args) -> bool:
                 _burst(ports, jobs, timeout=60, in_flight=args.in_flight, window=window)
             )
             timings[name] = (results, time.perf_counter() - started)
+        rss = [_rss_mb(server.pid) for server in servers]
+        print(f"workers' RSS after the scenarios: {', '.join(f'{r:.0f} MB' for r in rss)}")
     finally:
         for server in servers:
             server.terminate()
@@ -389,11 +403,21 @@ def bench_ballots(facilitator, db_url: str, args) -> bool:
         ok = ok and {s for s, _t in timings[window][0]} == {302}
         figures.append(f"{'at once' if window == 0 else f'within {window:g} s'} {value:.0f} ms")
         if window == 0:
-            ok = ok and value < P95_TARGET_MS
-            print(f"  ({value / floor_p95:.1f}x the floor burst)")
+            ratio = value / floor_p95
+            met = ratio < FLOOR_RATIO_TARGET
+            print(
+                f"  {ratio:.1f}x the floor burst's p95 [target < {FLOOR_RATIO_TARGET:g}x]: "
+                f"{'PASS' if met else 'MISS'}"
+            )
+            ok = ok and met
+        if window == SPREAD_WINDOW_S:
+            met = value < P95_TARGET_MS
+            print(f"  [target p95 < {P95_TARGET_MS:.0f} ms]: {'PASS' if met else 'MISS'}")
+            ok = ok and met
     print(
-        f"ballot p95: {', '.join(figures)}  [target p95 < {P95_TARGET_MS:.0f} ms for the "
-        "ballots released at once]"
+        f"ballot p95: {', '.join(figures)}; floor {floor_p95:.0f} ms  [targets: released at "
+        f"once < {FLOOR_RATIO_TARGET:g}x the floor, within {SPREAD_WINDOW_S:g} s < "
+        f"{P95_TARGET_MS:.0f} ms]"
     )
     return ok
 
@@ -409,7 +433,7 @@ def main() -> int:
     parser.add_argument("--skip-results", action="store_true")
     parser.add_argument(
         "--windows",
-        default="0,2,5,10",
+        default="0,2",
         help="comma-separated arrival windows in seconds (0: all at once, the target)",
     )
     args = parser.parse_args()

@@ -48,15 +48,17 @@ class FailSoftRedisCache(RedisCache):
 
     # ------------------------------------------------------------ the fail-soft call
 
-    def _call(self, method: str, *args: Any, written: Iterable[str] = (), fallback: Any = None):
-        """Run `self._cache.<method>(*args)`; `written` are the (full) keys the call changes."""
+    def _call(self, method, *args: Any, written: Iterable[str] = (), fallback: Any = None):
+        """Run `self._cache.<method>(*args)` (or `method(*args)` when it is a function);
+        `written` are the (full) keys the call changes."""
         if not self.breaker.allow():
             self._remember(written)
             return fallback
         try:
             if self.breaker.tripped:
                 self._forget_missed()  # before anything can read a stale value
-            result = getattr(self._cache, method)(*args)
+            call = method if callable(method) else getattr(self._cache, method)
+            result = call(*args)
         except UNREACHABLE as error:
             self._remember(written)
             if self.breaker.failure():
@@ -159,4 +161,26 @@ class FailSoftRedisCache(RedisCache):
             self._call("delete_many", keys, written=keys)
 
     def clear(self) -> bool:
-        return bool(self._call("clear", fallback=False))
+        """Delete this cache's keys (those under its KEY_PREFIX), not the whole Redis database:
+        Django's RedisCache.clear() is FLUSHDB, which would also wipe the channel layer and the
+        caches of every other site, run or benchmark sharing that Redis."""
+        pattern = f"{_glob_escape(self.key_prefix)}:*"
+
+        def delete_prefixed() -> bool:
+            client = self._cache.get_client(None, write=True)
+            batch = []
+            for key in client.scan_iter(match=pattern, count=1000):
+                batch.append(key)
+                if len(batch) >= 1000:
+                    client.unlink(*batch)
+                    batch.clear()
+            if batch:
+                client.unlink(*batch)
+            return True
+
+        return bool(self._call(delete_prefixed, fallback=False))
+
+
+def _glob_escape(text: str) -> str:
+    """`text` matched literally by a Redis MATCH pattern."""
+    return "".join(f"\\{char}" if char in "*?[]\\" else char for char in text)

@@ -2,18 +2,17 @@
 
 from urllib.parse import parse_qs
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.template.loader import render_to_string
-from django.utils import translation
 
-from wiki import groups
+from wiki import broadcast, groups
+from wiki.broadcast import LiveClasses, RowAudience
 from wiki.filters import RecentChangesFilterForm
 from wiki.permissions import can_follow_page_editors, can_patrol
-from wiki.selectors import changes_with_read_urls, recent_changes
-from wiki.visibility import may_read_drafts, reader_for
+from wiki.visibility import reader_for
 
 
 class PageEditorsConsumer(AsyncJsonWebsocketConsumer):
@@ -77,7 +76,10 @@ class PageEditorsConsumer(AsyncJsonWebsocketConsumer):
 
 class RecentChangesConsumer(AsyncJsonWebsocketConsumer):
     """« Modifications récentes », live: each saved change the viewer may see and that matches
-    the page's filters (query string on connect) arrives as the row's HTML, rendered here."""
+    the page's filters (query string on connect) arrives as the row's HTML. The row is rendered
+    once per audience class (wiki.broadcast), not here: the socket joins its class's group."""
+
+    channel_layer_alias = broadcast.LIVE_LAYER
 
     async def connect(self) -> None:
         self.user = self.scope.get("user") or AnonymousUser()
@@ -86,42 +88,31 @@ class RecentChangesConsumer(AsyncJsonWebsocketConsumer):
         languages = {code for code, _name in settings.LANGUAGES}
         lang = self.query.pop("lang", "")
         self.language = lang if lang in languages else settings.LANGUAGE_CODE
-        self.reader, self.filters = await database_sync_to_async(self._reader_and_filters)()
-        self.group = groups.recent_changes_group()
+        self.audience_key = await database_sync_to_async(self._join)()
+        self.group = groups.recent_changes_group(self.audience_key)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
 
     async def disconnect(self, code: int) -> None:
         group = getattr(self, "group", None)
         if group is not None:
-            await self.channel_layer.group_discard(group, self.channel_name)
+            try:
+                await self.channel_layer.group_discard(group, self.channel_name)
+            finally:
+                await sync_to_async(LiveClasses().leave)(self.audience_key)
 
     async def receive_json(self, content, **kwargs) -> None:
         await self.send_json({"type": "error", "message": "Message inconnu."})
 
-    async def change_saved(self, event: dict) -> None:
-        change_id = int(event["change_id"])
-        html = await database_sync_to_async(self._row_html)(change_id, bool(event.get("published")))
-        if html:
-            await self.send_json({"type": "change", "change_id": change_id, "html": html})
+    async def change_row(self, event: dict) -> None:
+        await self.send_json(
+            {"type": "change", "change_id": int(event["change_id"]), "html": event["html"]}
+        )
 
-    def _reader_and_filters(self):
+    def _join(self) -> str:
         reader = reader_for(self.user, self.scope.get("session"))
         keys = ("college", "referentiel", "author", "unpatrolled", "period")
         data = {key: self.query[key] for key in keys if self.query.get(key)}
-        return reader, RecentChangesFilterForm(data or None, reader=reader).filters()
-
-    def _row_html(self, change_id: int, published_again: bool = False) -> str:
-        change = (
-            recent_changes(reader=self.reader, filters=self.filters).filter(pk=change_id).first()
-        )
-        if change is None:
-            return ""
-        if published_again and may_read_drafts(self.reader, change.page):
-            return ""  # this viewer received it when it was saved
-        changes_with_read_urls([change])
-        with translation.override(self.language):
-            return render_to_string(
-                "wiki/includes/_change_row.html",
-                {"change": change, "can_patrol": can_patrol(self.user), "next_url": ""},
-            )
+        filters = RecentChangesFilterForm(data or None, reader=reader).filters()
+        audience = RowAudience.of(reader, filters, self.language, can_patrol(self.user))
+        return LiveClasses().join(audience)

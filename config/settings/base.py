@@ -60,6 +60,8 @@ MIDDLEWARE = [
     # Before anything that may answer (CORS_URLS_REGEX limits it to the read-only APIs).
     "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above the page cache (its hits are compressed too), for anonymous requests only (BREACH).
+    "config.compression.AnonymousGZipMiddleware",
     # Anonymous views of published pages, answered before sessions and authentication.
     "wiki.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -134,7 +136,17 @@ if REDIS_URL:
             "CONFIG": {
                 "hosts": [{"address": REDIS_URL, "socket_connect_timeout": REDIS_CONNECT_TIMEOUT}]
             },
-        }
+        },
+        # Live broadcasts to many sockets (« Modifications récentes »): Redis pub/sub, one
+        # PUBLISH per group that each process receives once and hands to its own sockets,
+        # where the default layer queues one message per socket. Nothing is kept for a socket
+        # that is not listening (fine for live rows: the page itself is the record).
+        "live": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_connect_timeout": REDIS_CONNECT_TIMEOUT}]
+            },
+        },
     }
     CACHES = {
         "default": {
@@ -152,7 +164,10 @@ if REDIS_URL:
     # down) reads the database, so nobody is logged out by a Redis outage.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer"},
+        "live": {"BACKEND": "channels.layers.InMemoryChannelLayer"},
+    }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # ---------------------------------------------------------------- end of the Redis block
 

@@ -33,5 +33,6 @@ WHITENOISE_AUTOREFRESH = True
 # only in the tests that ask for it (tests/wiki/test_page_cache.py).
 WIKI_PAGE_CACHE_SECONDS = 0
 DATABASES["default"]["TEST"] = {"NAME": f"test_wiki_{RUN_ID}"}  # noqa: F405
-if "CONFIG" in CHANNEL_LAYERS["default"]:  # noqa: F405
-    CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"test{RUN_ID}"  # noqa: F405
+for _layer in CHANNEL_LAYERS.values():  # noqa: F405
+    if "CONFIG" in _layer:
+        _layer["CONFIG"]["prefix"] = f"test{RUN_ID}"

@@ -85,10 +85,11 @@ def redis_settings(url: str, *, retry_after: float = 0.5) -> dict:
     caches = {"default": {**settings.CACHES["default"], "LOCATION": url}}
     options = caches["default"].get("OPTIONS", {})
     caches["default"]["OPTIONS"] = {**options, "retry_after": retry_after}
-    layer = settings.CHANNEL_LAYERS["default"]
-    host = layer["CONFIG"]["hosts"][0]
-    host = {**host, "address": url} if isinstance(host, dict) else url
-    layers = {"default": {**layer, "CONFIG": {**layer["CONFIG"], "hosts": [host]}}}
+    layers = {}
+    for alias, layer in settings.CHANNEL_LAYERS.items():
+        host = layer["CONFIG"]["hosts"][0]
+        host = {**host, "address": url} if isinstance(host, dict) else url
+        layers[alias] = {**layer, "CONFIG": {**layer["CONFIG"], "hosts": [host]}}
     return {"CACHES": caches, "CHANNEL_LAYERS": layers}
 
 

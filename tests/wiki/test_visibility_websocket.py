@@ -8,6 +8,7 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
 
 from tests.factories.accounts import UserFactory
 from tests.wiki.history_support import socle_competency
@@ -19,7 +20,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def _world_then_sentinel():
     author = UserFactory(username="auteur.matrice")
-    world, _target = build_world(author)
+    # Rows are rendered when their change commits, with the visibility of that moment: the
+    # states (published then restricted, published then unpublished) commit at once.
+    with transaction.atomic():
+        world, _target = build_world(author)
     # A published edit of a public page: every socket receives it, after all the others.
     page = socle_competency().get_latest_revision_as_object()
     page.statement = "Fin de la matrice"
