@@ -132,6 +132,8 @@ RESERVED_IDS |= {
     "amendment-status", "amendments-caption", "current-title", "decide-title",
     "journal-amendments", "path-title", "wording-title",
 }  # fmt: skip
+# « Compétences proches » (search/templates/search/includes/_related*.html).
+RESERVED_IDS |= {"related-title", "related-editor-title"}
 RESERVED_ID_PREFIXES = (
     "id_", "change-", "hist-", "final-", "preview-title-", "per-round-", "stability-",
     "item-", "score-", "comment-", "error-", "band-", "part-", "etu-part-",

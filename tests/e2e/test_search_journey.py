@@ -58,8 +58,10 @@ def test_search_journey_with_autocompletion_and_facets(search_indexed, page, axe
     expect(page).to_have_url(re.compile(r"type=competency"))
     narrowed = int(re.match(r"\d+", count.inner_text().strip()).group())
     assert 0 < narrowed < total
-    badges = page.locator(".result-list .badge").all_inner_texts()
+    badges = page.locator(".result-list .badge:not(.badge--edition)").all_inner_texts()
     assert set(badges) == {"Compétence"}
+    # The socle is read in its published edition, and says so.
+    assert set(page.locator(".result-list .badge--edition").all_inner_texts()) == {"Édition 1.0"}
     expect(type_group.get_by_role("checkbox", name=re.compile("^Compétence"))).to_be_checked()
     assert axe(page) == []
     html_titles = page.locator(".result__title a").all_inner_texts()
@@ -76,7 +78,12 @@ def test_search_journey_with_autocompletion_and_facets(search_indexed, page, axe
     first_result = page.locator(".result__title a").first
     title = first_result.inner_text()
     first_result.click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    # A socle competency opens in the published edition, scrolled to its anchor.
+    expect(page).to_have_url(re.compile(r"/referentiels/socle-numerique-en-sante/v1\.0/#.+"))
+    anchor = page.url.rsplit("#", 1)[1]
+    heading = page.locator(f"[id='{anchor}'] h3")
+    expect(heading).to_contain_text(title)
+    expect(heading).to_be_in_viewport()
 
 
 def test_choosing_a_suggestion_opens_its_page(search_indexed, page):
@@ -86,7 +93,10 @@ def test_choosing_a_suggestion_opens_its_page(search_indexed, page):
     expect(page.get_by_role("option", name=re.compile("Cybersécurité"))).to_be_visible()
     box.press("ArrowDown")
     box.press("Enter")
-    expect(page).to_have_url(re.compile("/socle-numerique-en-sante/cybersecurite/$"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Cybersécurité")
+    # The public reads the socle's edition: the suggestion opens the domain in edition 1.0.
+    expect(page).to_have_url(re.compile(r"/referentiels/socle-numerique-en-sante/v1\.0/#d2$"))
+    domain = page.locator("#d2")
+    expect(domain).to_contain_text("Cybersécurité")
+    expect(domain).to_be_in_viewport()
     api = page.request.get("/api/search/autocomplete/?q=cybers").json()
-    assert api["results"][0]["url"] == "/socle-numerique-en-sante/cybersecurite/"
+    assert api["results"][0]["url"] == "/referentiels/socle-numerique-en-sante/v1.0/#d2"

@@ -115,6 +115,18 @@ def test_without_the_node_competencies_sharing_a_socle_link(unreachable_node, so
     assert "SLC-D1-C1" not in from_socle
 
 
+def test_a_draft_page_shows_them_from_its_revision_without_the_node(
+    unreachable_node, socle_linked, client, patroller
+):
+    """The draft view renders the page from its latest revision, whose socle links are an
+    in-memory set: the fallback reads them as such (it raised FieldDoesNotExist: a 500)."""
+    draft = CompetencyPage.objects.get(code="SLC-D1-C1")
+    client.force_login(patroller)
+    response = client.get(f"/wiki/{draft.pk}/brouillon/")
+    assert response.status_code == 200
+    assert "SLB-D1-C2" in response.content.decode()
+
+
 def test_the_editors_fragment_answers_with_what_the_reader_may_read(alike, client, patroller):
     first, _second, _draft = alike
     page = competency(first, "ALA-D1-C1")
