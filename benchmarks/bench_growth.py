@@ -741,6 +741,11 @@ def main() -> int:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--revisions", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the database (its URL is printed) to study it; with --requests 0, only build",
+    )
     args = parser.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(",") if s.strip())
 
@@ -752,12 +757,10 @@ def main() -> int:
 
     django.setup()
     from django.contrib.auth import get_user_model
-    from django.core.cache import cache
     from django.core.management import call_command
     from django.utils import timezone
 
-    from search.connection import client, elasticsearch_available
-    from search.indexing import index_drop_all
+    from search.connection import elasticsearch_available
     from wiki.models import Change
     from wiki.services.seeding import initial_data_load
 
@@ -782,6 +785,8 @@ def main() -> int:
                 cursor.execute("ANALYZE")
             built = time.perf_counter() - t0
             log(f"{size} pages built in {built:.0f} s; measuring")
+            if not args.requests:
+                continue
             figures.append(measure(size, built, heavy_url, args.requests))
             f = figures[-1]
             log(
@@ -792,21 +797,36 @@ def main() -> int:
             rc_built = revisions_add(args.revisions, rng, users)
             changes = Change.objects.count()
             log(f"{changes} changes in {rc_built:.0f} s; measuring recent changes")
-            rc = recent_changes_first_page(args.requests * 2)
+            if args.requests:
+                rc = recent_changes_first_page(args.requests * 2)
     finally:
-        try:
-            cache.clear()
-            index_drop_all()
-            client().indices.delete(
-                index=f"{os.environ['SEARCH_INDEX_PREFIX']}*",
-                ignore_unavailable=True,
-                allow_no_indices=True,
-            )
-        finally:
-            drop_database(name)
+        if args.keep:
+            prefix = os.environ["SEARCH_INDEX_PREFIX"]
+            log(f"kept: DATABASE_URL={url} SEARCH_INDEX_PREFIX={prefix}")
+        else:
+            cleanup(name)
     ok = report(figures, rc, changes, rc_built)
     print("all growth targets met" if ok else "MISSED: see the MISS lines above")
     return 0 if ok else 1
+
+
+def cleanup(name: str) -> None:
+    """Drop this run's cache entries, indices and database."""
+    from django.core.cache import cache
+
+    from search.connection import client
+    from search.indexing import index_drop_all
+
+    try:
+        cache.clear()
+        index_drop_all()
+        client().indices.delete(
+            index=f"{os.environ['SEARCH_INDEX_PREFIX']}*",
+            ignore_unavailable=True,
+            allow_no_indices=True,
+        )
+    finally:
+        drop_database(name)
 
 
 if __name__ == "__main__":
