@@ -25,7 +25,7 @@ then checked: it renders, and the search finds it by its code.
 
 Run: DJANGO_SETTINGS_MODULE=config.settings.test .venv/bin/python benchmarks/bench_growth.py
 Options: --sizes (default 1000,10000: what fits in about 20 minutes on the shared 2-core machine;
-the full table is --sizes 1000,10000,100000, about 45 minutes there, most of it the reindex of
+the full table is --sizes 1000,10000,100000, 42 minutes there, 17 of them the reindex of
 100 000 pages), --revisions (default 1000000), --requests (default 100 per measure), --keep
 (leave the database to study it). A quick run: --sizes 1000,3000 --revisions 50000. It creates a
 temporary PostgreSQL database, its own index prefix and cache prefix, and drops them at the end.
@@ -61,7 +61,7 @@ DOMAINS_PER_REFERENTIEL = 40
 COMPETENCIES_PER_DOMAIN = 125
 FLUSH_PAGES = 5_000
 REVISION_BATCH = 50_000
-# What `make bench` runs: 100 000 pages cost a 30-minute reindex on the shared 2-core machine
+# What `make bench` runs: 100 000 pages cost a 17-minute reindex on the shared 2-core machine
 # (notes/growth.md), so the full table is asked for with --sizes 1000,10000,100000.
 DEFAULT_SIZES = "1000,10000"
 TARGET_RATIO = 1.5
