@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import BooleanField, Case, Q, QuerySet, When
+from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.db.models.functions import Upper
 from django.urls import reverse
 from wagtail.models import GroupPagePermission, Page
 
@@ -51,18 +52,19 @@ def wikilink_targets_resolved(
         )
     remaining = [t for t in wanted if t not in resolved]
     if remaining:
-        title_q = Q()
-        for title in remaining:
-            # The live title of pages read published, the working title of drafts.
-            title_q |= Q(published_read=True, title__iexact=title)
-            title_q |= Q(published_read=False, draft_title__iexact=title)
         # Several spellings may differ only by case: each gets the same page.
         lowered: dict[str, list[str]] = {}
         for target in remaining:
             lowered.setdefault(target.lower(), []).append(target)
+        # Candidates by either title through the UPPER(title) and UPPER(draft_title) indexes
+        # (migration wiki 0013: no scan of the whole page table); which title counts, the
+        # live one of pages read published or the working one of drafts, is decided below.
+        # (Upper on the database's side, as iexact did: its case mapping, not Python's.)
+        upper = [Upper(Value(target)) for target in remaining]
         rows = (
             pages.filter(depth__gt=1)
-            .filter(title_q)
+            .annotate(title_upper=Upper("title"), draft_title_upper=Upper("draft_title"))
+            .filter(Q(title_upper__in=upper) | Q(draft_title_upper__in=upper))
             .order_by("-published_read", "depth")
             .values_list("pk", "title", "draft_title", "url_path", "published_read")
         )
