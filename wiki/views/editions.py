@@ -37,7 +37,7 @@ from wiki.snapshots import referentiel_snapshot_live
 from wiki.views.exports import XLSX_TYPE, _attachment
 
 # Bump when the edition templates change: cached renderings are keyed by it.
-TEMPLATE_VERSION = 2
+TEMPLATE_VERSION = 3
 CACHE_SECONDS = 30 * 24 * 3600
 T = TypeVar("T", str, bytes)
 
@@ -225,7 +225,7 @@ def edition_pdf_download(request: HttpRequest, slug: str, version: str) -> HttpR
     edition = _edition(request, slug, version)
     data = _cached(
         f"{edition.pk}:pdf",
-        lambda: referentiel_pdf(edition_snapshot(edition), edition=edition.version),
+        lambda: referentiel_pdf(edition_snapshot(edition), edition=edition.version, record=edition),
     )
     return _attachment(data, "application/pdf", f"{edition.slug}-v{edition.version}.pdf")
 
