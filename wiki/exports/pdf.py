@@ -11,30 +11,37 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from weasyprint import CSS, HTML
 
-from wiki.edition_diff import editions_diff
 from wiki.exports.case import case_bytes, case_package
-from wiki.services.editions import edition_previous, edition_snapshot
 from wiki.snapshots import ReferentielSnapshot
 
 if TYPE_CHECKING:
+    from wiki.edition_diff import EditionsDiff
     from wiki.models import Edition
 
 CACHE_SECONDS = 7 * 24 * 3600
 
 
 def referentiel_pdf(
-    snapshot: ReferentielSnapshot, edition: str = "", *, record: Edition | None = None
+    snapshot: ReferentielSnapshot,
+    edition: str = "",
+    *,
+    record: Edition | None = None,
+    previous: Edition | None = None,
+    diff: EditionsDiff | None = None,
 ) -> bytes:
     """`edition` names the edition printed (« 1.0 »); empty: today's published pages.
     `record`, the Edition itself, adds its publication and validation to the cover and its
-    changelog at the end."""
-    context: dict = {"snapshot": snapshot, "edition": edition, "record": record}
-    if record is not None:
-        previous = edition_previous(record)
-        context["previous"] = previous
-        if previous is not None:
-            context["diff"] = editions_diff(edition_snapshot(previous), snapshot)
-    html = render_to_string("wiki/exports/referentiel_pdf.html", context)
+    changelog at the end: what changed since `previous` (`diff`), or a first edition."""
+    html = render_to_string(
+        "wiki/exports/referentiel_pdf.html",
+        {
+            "snapshot": snapshot,
+            "edition": edition,
+            "record": record,
+            "previous": previous,
+            "diff": diff,
+        },
+    )
     return HTML(string=html).write_pdf(stylesheets=[CSS(filename=finders.find("css/export.css"))])
 
 
