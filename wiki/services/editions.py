@@ -185,7 +185,8 @@ def edition_publish(
     # Pages that list editions (the home page) are kept by the full-page cache until the
     # published content's version moves (wiki/page_cache.py).
     transaction.on_commit(links_version_bump)
-    # Its files are built ahead (wiki.receivers): never a reason for the publication to fail.
+    # Its files are built ahead (wiki.views.editions.edition_published_files_build, connected
+    # in wiki.apps); robust: never a reason for the publication to fail.
     transaction.on_commit(
         lambda: signals.edition_published.send(sender=Edition, edition_id=edition.pk),
         robust=True,
