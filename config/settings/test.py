@@ -36,3 +36,6 @@ DATABASES["default"]["TEST"] = {"NAME": f"test_wiki_{RUN_ID}"}  # noqa: F405
 for _layer in CHANNEL_LAYERS.values():  # noqa: F405
     if "CONFIG" in _layer:
         _layer["CONFIG"]["prefix"] = f"test{RUN_ID}"
+# An edition's files are not built after its publication in the tests (a thread would outlive
+# the test's database); tests of that building set « now ».
+EDITION_FILES_AFTER_PUBLICATION = "off"

@@ -107,3 +107,57 @@ def test_an_unknown_identifier_answers_404_in_json(client, kind):
     data = json.loads(response.content)
     assert data["imsx_codeMajor"] == "failure"
     assert str(identifier) in data["imsx_description"]
+
+
+def test_items_and_associations_are_found_without_reading_any_package_again(client, monkeypatch):
+    from wiki import case_catalogue
+
+    referentiel = published_referentiel()
+    edition = edition_publish(referentiel=referentiel, kind="major")
+    code = _first_code(referentiel)
+    item_id = case_identifier(referentiel.slug, edition.version, code)
+    _response, package = _get(client, f"/CFPackages/{case_identifier(referentiel.slug, '1.0')}")
+    reads = []
+    original = case_catalogue.edition_case_bytes
+    monkeypatch.setattr(
+        case_catalogue, "edition_case_bytes", lambda e: reads.append(e.pk) or original(e)
+    )
+    for item in package["CFItems"][:5]:
+        response, record = _get(client, f"/CFItems/{item['identifier']}")
+        assert response.status_code == 200 and record == item
+    for association in package["CFAssociations"][:5]:
+        response, record = _get(client, f"/CFAssociations/{association['identifier']}")
+        assert response.status_code == 200 and record == association
+    _response, item = _get(client, f"/CFItems/{item_id}")
+    assert item["humanCodingScheme"] == code
+    assert edition.version in {d["version"] for d in _documents(client).values()}
+    # Each edition's package was read and indexed once: no request read or parsed it again.
+    assert reads == []
+
+
+def test_a_live_referentiel_is_served_as_published_after_each_publication(client):
+    referentiel = published_referentiel()
+    page = competency(referentiel, _first_code(referentiel))
+    item_id = case_identifier(referentiel.slug, "live", page.code)
+    _response, item = _get(client, f"/CFItems/{item_id}")
+    assert item["fullStatement"] == page.statement
+    edit_published(page, statement="Formulation publiée ensuite")
+    _response, item = _get(client, f"/CFItems/{item_id}")
+    assert item["fullStatement"] == "Formulation publiée ensuite"
+
+
+def test_an_edition_package_holds_no_translated_text_so_one_file_serves_every_language():
+    from django.core.cache import cache
+    from django.utils import translation
+
+    from wiki import case_catalogue
+
+    referentiel = published_referentiel()
+    edition = edition_publish(referentiel=referentiel, kind="major")
+    key = f"wiki:edition:case:v{case_catalogue.PACKAGE_VERSION}:{edition.pk}"
+    built = {}
+    for language in ("fr", "en"):
+        cache.delete(key)
+        with translation.override(language):
+            built[language] = case_catalogue.edition_case_bytes(edition)
+    assert built["fr"] == built["en"]

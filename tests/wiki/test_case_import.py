@@ -93,10 +93,13 @@ def test_a_public_package_becomes_a_draft_referentiel_whose_slug_is_printed_last
     pages = [referentiel, *referentiel.get_descendants()]
     assert not any(page.live for page in pages)
     assert all(page.get_latest_revision() is not None for page in pages)
-    # sequenceNumber orders the tree, not the package's order.
-    domains = DomainPage.objects.child_of(referentiel).order_by("path")
-    assert [d.code for d in domains] == ["SNT.2", "SNT.1"]
-    assert [d.title for d in domains] == [
+    # A flat package: its items are competencies of one domain named after the document;
+    # sequenceNumber orders them, not the package's order.
+    (domain,) = DomainPage.objects.child_of(referentiel)
+    assert (domain.code, domain.title) == ("D1", "Sequence Number Test")
+    competencies = CompetencyPage.objects.child_of(domain).order_by("path")
+    assert [c.code for c in competencies] == ["SNT.2", "SNT.1"]
+    assert [c.title for c in competencies] == [
         "Second added item, but should be first",
         "First Added Item",
     ]
@@ -105,20 +108,36 @@ def test_a_public_package_becomes_a_draft_referentiel_whose_slug_is_printed_last
     )
 
 
-@pytest.mark.parametrize("name", ["opensalt-sequence-number.json", "opensalt-markdown.json"])
+@pytest.mark.parametrize(
+    "name",
+    ["opensalt-sequence-number.json", "opensalt-markdown.json", "opensalt-item-type.json"],
+)
 def test_a_public_package_comes_back_unchanged_from_import_publish_and_export(tmp_path, name):
     original = _load(name)
     _referentiel, exported = _roundtrip(tmp_path, original)
     _assert_lossless(original, exported)
 
 
+def test_a_flat_framework_imports_as_competencies_of_one_domain_named_after_it(tmp_path):
+    original = _load("opensalt-item-type.json")
+    referentiel, exported = _roundtrip(tmp_path, original)
+    (domain,) = DomainPage.objects.child_of(referentiel)
+    assert (domain.code, domain.title) == ("D1", "Item Type Test")
+    (competency,) = CompetencyPage.objects.child_of(domain)
+    assert (competency.title, competency.statement) == ("Item 1", "Item 1")
+    # The domain is the wiki's own: the export has the one item, child of the document.
+    assert [i["identifier"] for i in exported["CFItems"]] == [original["CFItems"][0]["identifier"]]
+    (association,) = exported["CFAssociations"]
+    assert association["destinationNodeURI"]["identifier"] == original["CFDocument"]["identifier"]
+
+
 def test_markdown_with_crlf_is_kept_as_the_wiki_shows_it_and_exported_as_it_came(tmp_path):
     original = _load("opensalt-markdown.json")
     referentiel, exported = _roundtrip(tmp_path, original)
     table = next(i for i in original["CFItems"] if i["humanCodingScheme"] == "MD.Table")
-    domain = DomainPage.objects.child_of(referentiel).get(code="MD.Table")
-    assert domain.intro == table["fullStatement"].replace("\r\n", "\n")
-    assert "\r" not in domain.intro
+    competency = CompetencyPage.objects.descendant_of(referentiel).get(code="MD.Table")
+    assert competency.statement == table["fullStatement"].replace("\r\n", "\n")
+    assert "\r" not in competency.statement
     assert (
         _by_id(exported["CFItems"])[table["identifier"]]["fullStatement"]
         == (table["fullStatement"])
@@ -203,9 +222,9 @@ def test_our_own_export_comes_back_with_its_identifiers_and_socle_links(tmp_path
 def test_an_edited_item_is_exported_with_its_edit_under_its_identifier(tmp_path):
     original = _load("opensalt-markdown.json")
     referentiel, _exported = _roundtrip(tmp_path, original)
-    domain = DomainPage.objects.child_of(referentiel).get(code="MD.Math")
-    draft = domain.get_latest_revision_as_object()
-    draft.intro = "Nouvelle formulation : $y^3$"
+    competency = CompetencyPage.objects.descendant_of(referentiel).get(code="MD.Math")
+    draft = competency.get_latest_revision_as_object()
+    draft.statement = "Nouvelle formulation : $y^3$"
     draft.save_revision().publish()
     exported = _export(tmp_path, referentiel.slug)
     item = next(i for i in exported["CFItems"] if i.get("humanCodingScheme") == "MD.Math")

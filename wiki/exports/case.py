@@ -70,6 +70,16 @@ def _same_text(imported: str, wiki: str) -> bool:
     return newlines_normalised(imported or "").strip() == newlines_normalised(wiki or "").strip()
 
 
+def _holds_a_flat_list(domain: DomainSnapshot) -> bool:
+    """A domain the import made to hold a flat package's items: none of its own in CASE, and
+    each of its competencies an item imported from directly under the CFDocument."""
+    return (
+        not domain.case
+        and bool(domain.competencies)
+        and all(c.case and c.case.get("depth") == 1 for c in domain.competencies)
+    )
+
+
 class _Builder:
     def __init__(self, snapshot: ReferentielSnapshot, key: str, socle_key: str) -> None:
         self.snapshot, self.key, self.socle_key = snapshot, key, socle_key
@@ -180,6 +190,12 @@ class _Builder:
         self._associate("isChildOf", self._item_link(item), parent, changed, position)
 
     def domain(self, domain: DomainSnapshot, position: int) -> None:
+        if _holds_a_flat_list(domain):
+            # The wiki's own domain of a flat package's items (wiki.services.case_import):
+            # not a CASE item; its competencies stay children of the document.
+            for index, competency in enumerate(domain.competencies, start=1):
+                self.competency(competency, self.document_link, index)
+            return
         if domain.case:
             # Its introduction is empty when the statement was no more than the title.
             title_only = domain.title != domain.case["imported_title"]

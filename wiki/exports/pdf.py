@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+from typing import TYPE_CHECKING
 
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
@@ -13,13 +14,33 @@ from weasyprint import CSS, HTML
 from wiki.exports.case import case_bytes, case_package
 from wiki.snapshots import ReferentielSnapshot
 
+if TYPE_CHECKING:
+    from wiki.edition_diff import EditionsDiff
+    from wiki.models import Edition
+
 CACHE_SECONDS = 7 * 24 * 3600
 
 
-def referentiel_pdf(snapshot: ReferentielSnapshot, edition: str = "") -> bytes:
-    """`edition` names the edition printed (« 1.0 »); empty: today's published pages."""
+def referentiel_pdf(
+    snapshot: ReferentielSnapshot,
+    edition: str = "",
+    *,
+    record: Edition | None = None,
+    previous: Edition | None = None,
+    diff: EditionsDiff | None = None,
+) -> bytes:
+    """`edition` names the edition printed (« 1.0 »); empty: today's published pages.
+    `record`, the Edition itself, adds its publication and validation to the cover and its
+    changelog at the end: what changed since `previous` (`diff`), or a first edition."""
     html = render_to_string(
-        "wiki/exports/referentiel_pdf.html", {"snapshot": snapshot, "edition": edition}
+        "wiki/exports/referentiel_pdf.html",
+        {
+            "snapshot": snapshot,
+            "edition": edition,
+            "record": record,
+            "previous": previous,
+            "diff": diff,
+        },
     )
     return HTML(string=html).write_pdf(stylesheets=[CSS(filename=finders.find("css/export.css"))])
 

@@ -7,6 +7,10 @@ Mapping (the reverse of wiki.exports.case):
   the pages: the items directly under the CFDocument become domains; every deeper item
   becomes a competency of its top-level ancestor's domain, in reading order (depth first), so
   a tree deeper than domain → competency is flattened and its true parent is kept;
+- a flat package (every item directly under the CFDocument, none below another) is a list of
+  competencies, not of domains: its items become the competencies of one domain named after
+  the CFDocument (code « D1 »), which is the wiki's own and is not exported (its competencies
+  keep their `isChildOf` to the document);
 - a competency's `fullStatement` is its statement, `notes` its body, `abbreviatedStatement`
   (or the statement's first line) its title, `humanCodingScheme` its code when it fits and is
   free (else « CASE-<identifier> »);
@@ -174,6 +178,10 @@ class _Tree:
             if identifier not in seen:
                 self.placed.append((identifier, None, 1))
 
+    def is_flat(self) -> bool:
+        """Every item sits directly under the CFDocument: a list, with no level below."""
+        return bool(self.placed) and all(depth == 1 for _i, _a, depth in self.placed)
+
 
 def _codes_taken() -> set[str]:
     return set(CompetencyPage.objects.values_list("code", flat=True))
@@ -273,11 +281,17 @@ def case_import(
     domain: DomainPage | None = None
     domain_slugs: set[str] = set()
     competency_slugs: set[str] = set()
+    flat = tree.is_flat()
+    if flat:
+        domain = DomainPage(
+            title=referentiel.title, slug=_slug("D1", domain_slugs, "domaine"), code="D1"
+        )
+        _add_draft(referentiel, domain)
     rows = []
     for position, (identifier, association, depth) in enumerate(tree.placed, start=1):
         item = tree.items[identifier]
         statement = item.get("fullStatement", "")
-        if depth == 1:
+        if depth == 1 and not flat:
             code = (item.get("humanCodingScheme") or "").strip()
             if not code or len(code) > DOMAIN_CODE_MAX:
                 code = f"D{position}"

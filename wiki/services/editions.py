@@ -17,7 +17,7 @@ from django.db.models.fields.json import KT
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wiki import visibility
+from wiki import signals, visibility
 from wiki.models import Edition, EditionRefused, ReferentielPage
 from wiki.rendering import links_version_bump
 from wiki.snapshots import (
@@ -185,4 +185,10 @@ def edition_publish(
     # Pages that list editions (the home page) are kept by the full-page cache until the
     # published content's version moves (wiki/page_cache.py).
     transaction.on_commit(links_version_bump)
+    # Its files are built ahead (wiki.views.editions.edition_published_files_build, connected
+    # in wiki.apps); robust: never a reason for the publication to fail.
+    transaction.on_commit(
+        lambda: signals.edition_published.send(sender=Edition, edition_id=edition.pk),
+        robust=True,
+    )
     return edition

@@ -1,3 +1,4 @@
+import re
 from urllib.parse import quote
 
 from django import template
@@ -99,3 +100,19 @@ def markdown_frozen(text: str) -> str:
     """Markdown of an edition: its wikilinks are not resolved against today's pages (an
     edition never changes); each one searches the wiki for its target."""
     return mark_safe(markdown.render(text, _search_link, notice=plain_notice()))  # noqa: S308
+
+
+# A link inside the site (« /recherche/?q=… », « /wiki/… ») in sanitised HTML (nh3 quotes
+# every attribute with double quotes).
+_SITE_LINK = re.compile(r'<a [^>]*href="/[^"]*"[^>]*>(.*?)</a>', re.S)
+
+
+@register.filter
+def markdown_print(text: str) -> str:
+    """Markdown for a PDF: as an edition's (`markdown_frozen`: no page of today is looked up),
+    with the links inside the site printed as their text (a PDF has no site to resolve them
+    against, and each link is one more box and annotation to lay out); links to other sites
+    stay."""
+    return mark_safe(
+        _SITE_LINK.sub(r"\1", markdown.render(text, _search_link, notice=plain_notice()))
+    )  # noqa: S308

@@ -9,7 +9,7 @@ import uuid
 
 from django.http import HttpRequest, HttpResponse
 
-from wiki.case_catalogue import case_packages_public
+from wiki.case_catalogue import case_index_public, case_indexes_public, case_record_public
 from wiki.exports.case import case_bytes
 
 
@@ -41,32 +41,22 @@ def _unknown(identifier: uuid.UUID) -> HttpResponse:
 
 
 def case_documents(request: HttpRequest) -> HttpResponse:
-    return _json({"CFDocuments": [p["CFDocument"] for p in case_packages_public()]})
-
-
-def _package(identifier: uuid.UUID) -> dict | None:
-    return next(
-        (p for p in case_packages_public() if p["CFDocument"]["identifier"] == str(identifier)),
-        None,
-    )
+    return _json({"CFDocuments": [i.document for i in case_indexes_public()]})
 
 
 def case_document(request: HttpRequest, identifier: uuid.UUID) -> HttpResponse:
-    package = _package(identifier)
-    return _json(package["CFDocument"]) if package else _unknown(identifier)
+    index = case_index_public(str(identifier))
+    return _json(index.document) if index else _unknown(identifier)
 
 
 def case_package_view(request: HttpRequest, identifier: uuid.UUID) -> HttpResponse:
-    package = _package(identifier)
-    return _json(package) if package else _unknown(identifier)
+    index = case_index_public(str(identifier))
+    return _json(index.package) if index else _unknown(identifier)
 
 
 def _find(collection: str, identifier: uuid.UUID) -> HttpResponse:
-    for package in case_packages_public():
-        for record in package[collection]:
-            if record["identifier"] == str(identifier):
-                return _json(record)
-    return _unknown(identifier)
+    record = case_record_public(collection, str(identifier))
+    return _json(record) if record is not None else _unknown(identifier)
 
 
 def case_item(request: HttpRequest, identifier: uuid.UUID) -> HttpResponse:

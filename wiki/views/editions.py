@@ -8,14 +8,19 @@ and cached under the edition's id."""
 from __future__ import annotations
 
 import contextlib
+import logging
+import threading
 from collections.abc import Callable
 from typing import TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -36,8 +41,10 @@ from wiki.services.editions import (
 from wiki.snapshots import referentiel_snapshot_live
 from wiki.views.exports import XLSX_TYPE, _attachment
 
+logger = logging.getLogger(__name__)
+
 # Bump when the edition templates change: cached renderings are keyed by it.
-TEMPLATE_VERSION = 2
+TEMPLATE_VERSION = 3
 CACHE_SECONDS = 30 * 24 * 3600
 T = TypeVar("T", str, bytes)
 
@@ -219,26 +226,86 @@ def edition_case_download(request: HttpRequest, slug: str, version: str) -> Http
     return _attachment(data, "application/json; charset=utf-8", filename)
 
 
-def edition_pdf_download(request: HttpRequest, slug: str, version: str) -> HttpResponse:
+def edition_pdf_bytes(edition: Edition) -> bytes:
     """Built once per edition and language: a second download neither reads the snapshot nor
     digests it (the live export's cache key is a digest of its content)."""
+
+    def build() -> bytes:
+        snapshot, previous = edition_snapshot(edition), edition_previous(edition)
+        return referentiel_pdf(
+            snapshot,
+            edition=edition.version,
+            record=edition,
+            previous=previous,
+            diff=editions_diff(edition_snapshot(previous), snapshot) if previous else None,
+        )
+
+    return _cached(f"{edition.pk}:pdf", build)
+
+
+def edition_csv_bytes(edition: Edition) -> bytes:
+    """Built once per edition and language (the headers are translated)."""
+    return _cached(f"{edition.pk}:csv", lambda: referentiel_csv(edition_snapshot(edition)))
+
+
+def edition_xlsx_bytes(edition: Edition) -> bytes:
+    """Built once per edition and language (the headers are translated)."""
+    return _cached(f"{edition.pk}:xlsx", lambda: referentiel_xlsx(edition_snapshot(edition)))
+
+
+def edition_files_build(edition_id: int) -> None:
+    """Build and cache every file of an edition in the site's default language (the one most
+    readers download), as `edition_publish` has it done after its commit, so that the first
+    reader is served from the cache. Each file on its own: one that fails is logged, and built
+    on its first download."""
+    edition = Edition.objects.get(pk=edition_id)
+    builds = (edition_case_bytes, edition_pdf_bytes, edition_csv_bytes, edition_xlsx_bytes)
+    with translation.override(settings.LANGUAGE_CODE):
+        for build in builds:
+            try:
+                build(edition)
+            except Exception:
+                logger.exception("Edition %s: %s not built ahead", edition, build.__name__)
+
+
+def edition_published_files_build(sender, edition_id: int, **kwargs) -> None:
+    """Receiver of wiki.signals.edition_published (connected in wiki.apps): build the new
+    edition's files into the cache so that its first reader does not wait for them, in a
+    background thread (settings.EDITION_FILES_AFTER_PUBLICATION « background », the default),
+    at once (« now ») or not (« off »: the tests). A failure is logged; the file is then built
+    on its first download."""
+    mode = getattr(settings, "EDITION_FILES_AFTER_PUBLICATION", "background")
+    if mode == "off":
+        return
+
+    def run() -> None:
+        try:
+            edition_files_build(edition_id)
+        except Exception:
+            logger.exception("Edition %s: files not built after publication", edition_id)
+        finally:
+            if mode == "background":
+                connection.close()
+
+    if mode == "now":
+        run()
+    else:
+        threading.Thread(target=run, name="edition-files", daemon=True).start()
+
+
+def edition_pdf_download(request: HttpRequest, slug: str, version: str) -> HttpResponse:
     edition = _edition(request, slug, version)
-    data = _cached(
-        f"{edition.pk}:pdf",
-        lambda: referentiel_pdf(edition_snapshot(edition), edition=edition.version),
-    )
+    data = edition_pdf_bytes(edition)
     return _attachment(data, "application/pdf", f"{edition.slug}-v{edition.version}.pdf")
 
 
 def edition_csv_download(request: HttpRequest, slug: str, version: str) -> HttpResponse:
-    """Built once per edition and language (the headers are translated)."""
     edition = _edition(request, slug, version)
-    data = _cached(f"{edition.pk}:csv", lambda: referentiel_csv(edition_snapshot(edition)))
+    data = edition_csv_bytes(edition)
     return _attachment(data, "text/csv; charset=utf-8", f"{edition.slug}-v{edition.version}.csv")
 
 
 def edition_xlsx_download(request: HttpRequest, slug: str, version: str) -> HttpResponse:
-    """Built once per edition and language (the headers are translated)."""
     edition = _edition(request, slug, version)
-    data = _cached(f"{edition.pk}:xlsx", lambda: referentiel_xlsx(edition_snapshot(edition)))
+    data = edition_xlsx_bytes(edition)
     return _attachment(data, XLSX_TYPE, f"{edition.slug}-v{edition.version}.xlsx")

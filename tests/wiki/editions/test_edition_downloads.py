@@ -75,3 +75,43 @@ def test_a_referentiel_without_an_edition_offers_its_four_downloads():
     html = Client().get(f"/referentiels/{referentiel.slug}/").content.decode()
     for extension in ("pdf", "csv", "xlsx", "json"):
         assert f'href="/referentiels/{referentiel.slug}/export.{extension}"' in html
+
+
+def test_an_editions_files_are_built_after_its_publication_so_its_first_reader_is_served(
+    settings, django_capture_on_commit_callbacks, monkeypatch
+):
+    settings.EDITION_FILES_AFTER_PUBLICATION = "now"
+    referentiel = published_referentiel(prefix="PB")
+    with django_capture_on_commit_callbacks(execute=True):
+        edition = edition_publish(referentiel=referentiel, kind="major")
+    reads = []
+    original = views.edition_snapshot
+    monkeypatch.setattr(views, "edition_snapshot", lambda e: reads.append(e.pk) or original(e))
+    base = f"/referentiels/{referentiel.slug}/v{edition.version}"
+    for extension in ("pdf", "csv", "xlsx", "json"):
+        assert _client("fr").get(f"{base}/export.{extension}").status_code == 200
+    assert reads == []  # the first reader was served what the publication had built
+
+
+def test_a_file_that_fails_to_build_after_publication_does_not_fail_it(
+    settings, django_capture_on_commit_callbacks, monkeypatch
+):
+    settings.EDITION_FILES_AFTER_PUBLICATION = "now"
+    referentiel = published_referentiel(prefix="PF")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("WeasyPrint is missing")
+
+    monkeypatch.setattr(views, "referentiel_pdf", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        edition = edition_publish(referentiel=referentiel, kind="major")
+    assert edition.pk is not None and edition.version == "1.0"
+    monkeypatch.undo()
+    reads = []
+    original = views.edition_snapshot
+    monkeypatch.setattr(views, "edition_snapshot", lambda e: reads.append(e.pk) or original(e))
+    base = f"/referentiels/{referentiel.slug}/v{edition.version}"
+    assert _client("fr").get(f"{base}/export.csv").status_code == 200
+    assert reads == []  # the other files were built
+    pdf = _client("fr").get(f"{base}/export.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")  # built on its download
