@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from consensus import lifecycle_registry, permissions
 from consensus.exceptions import ConsensusError
 from consensus.forms import LifecycleVoteForm
-from consensus.services import lifecycle
+from consensus.services import lifecycle, voted
 
 
 class GateTaskHandler:
@@ -37,6 +37,9 @@ class GateTaskHandler:
             except (ConsensusError, PermissionDenied):
                 return task.lifecycle_url(obj) + "?refus=porte"
         return task.lifecycle_url(obj)
+
+    def started(self, task, task_state) -> None:
+        return None
 
     def can_moderate(self, task, user) -> bool:
         return permissions.can_move_phase(user)
@@ -74,6 +77,10 @@ class VoteTaskHandler:
             except (ConsensusError, PermissionDenied):
                 return task.lifecycle_url(obj) + "?refus=vote"
         return task.lifecycle_url(obj)
+
+    def started(self, task, task_state) -> None:
+        # What the voters see and what the edition will publish: pinned now.
+        voted.vote_pin(task_state)
 
     def can_moderate(self, task, user) -> bool:
         return lifecycle.seat_for(user, task.body) is not None

@@ -18,7 +18,9 @@ from consensus import permissions
 from consensus.exceptions import ConsensusError
 from consensus.forms import LifecycleVoteForm, ReferentForm
 from consensus.models import LifecycleVote, PhaseGateTask, VoteTask
-from consensus.services import lifecycle
+from consensus.services import lifecycle, voted
+from wiki.services.editions import edition_latest
+from wiki.visibility import request_reader
 
 REFUSALS = {
     "porte": _("The phase cannot be left yet: see what is missing below."),
@@ -80,6 +82,10 @@ def lifecycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "seat__institution"
         )
         context["tally"] = lifecycle.vote_tally(task, current.pk)
+        context["voted"] = voted.voted_pages(
+            current, user=request.user, reader=request_reader(request)
+        )
+        context["edition"] = edition_latest(referentiel)
         seat = lifecycle.seat_for(request.user, task.body)
         if seat is not None and current.status == TaskState.STATUS_IN_PROGRESS:
             context["vote_form"] = LifecycleVoteForm()

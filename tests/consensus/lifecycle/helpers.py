@@ -33,7 +33,8 @@ def college_editor(college: Institution, **kwargs):
 
 
 def new_referentiel(*, phase: int = 1, n_competencies: int = 0, methods: bool = True):
-    """A fresh référentiel of CERF (its first revision starts its lifecycle at ``phase``)."""
+    """A fresh référentiel of CERF (its first revision, saved once its pages are, starts its
+    lifecycle at ``phase``)."""
     n = next(_numbers)
     home = HomePage.objects.get()
     referentiel = ReferentielPage(
@@ -44,7 +45,6 @@ def new_referentiel(*, phase: int = 1, n_competencies: int = 0, methods: bool = 
         phase=phase,
     )
     home.add_child(instance=referentiel)
-    referentiel.save_revision()
     if n_competencies:
         domain = DomainPage(title=f"Domaine {n}", slug=f"domaine-{n}", code=f"T{n}")
         referentiel.add_child(instance=domain)
@@ -61,6 +61,8 @@ def new_referentiel(*, phase: int = 1, n_competencies: int = 0, methods: bool = 
                 page.evaluation_methods = [method]
             domain.add_child(instance=page)
             page.save_revision()
+    # Last: a vote it starts at is on the pages above (consensus.services.voted).
+    referentiel.save_revision()
     referentiel.refresh_from_db()
     return referentiel
 
