@@ -296,9 +296,7 @@ class VotedRevision(models.Model):
         TaskState, on_delete=models.CASCADE, related_name="voted_revisions"
     )
     page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
-    revision = models.ForeignKey(
-        "wagtailcore.Revision", on_delete=models.CASCADE, related_name="+"
-    )
+    revision = models.ForeignKey("wagtailcore.Revision", on_delete=models.CASCADE, related_name="+")
 
     class Meta:
         verbose_name = _("revision voted on")

@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from consensus import lifecycle_registry, permissions
-from consensus.exceptions import ConsensusError
 from consensus.forms import LifecycleVoteForm
 from consensus.services import lifecycle, voted
 
@@ -32,10 +31,9 @@ class GateTaskHandler:
     def on_action(self, task, task_state, user, action_name: str, **kwargs) -> str:
         obj = task_state.workflow_state.content_object.specific
         if action_name == "approve":
-            try:
-                lifecycle.gate_pass(user=user, referentiel=obj, task_state_id=task_state.pk)
-            except (ConsensusError, PermissionDenied):
-                return task.lifecycle_url(obj) + "?refus=porte"
+            # A refusal (ConsensusError) is said on the page by the référentiel's admin views
+            # (consensus.views.lifecycle_admin).
+            lifecycle.gate_pass(user=user, referentiel=obj, task_state_id=task_state.pk)
         return task.lifecycle_url(obj)
 
     def started(self, task, task_state) -> None:
@@ -66,16 +64,13 @@ class VoteTaskHandler:
     def on_action(self, task, task_state, user, action_name: str, **kwargs) -> str:
         obj = task_state.workflow_state.content_object.specific
         if action_name == "vote":
-            try:
-                lifecycle.vote_cast(
-                    user=user,
-                    task_state=task_state,
-                    choice=kwargs.get("choice", ""),
-                    comment=kwargs.get("comment", ""),
-                    edition_kind=kwargs.get("edition_kind", ""),
-                )
-            except (ConsensusError, PermissionDenied):
-                return task.lifecycle_url(obj) + "?refus=vote"
+            lifecycle.vote_cast(
+                user=user,
+                task_state=task_state,
+                choice=kwargs.get("choice", ""),
+                comment=kwargs.get("comment", ""),
+                edition_kind=kwargs.get("edition_kind", ""),
+            )
         return task.lifecycle_url(obj)
 
     def started(self, task, task_state) -> None:

@@ -2,9 +2,10 @@
 
 When the last validation vote passes, Wagtail's end-of-workflow action has published the
 référentiel page (consensus.workflow_actions); here the revisions of its subtree the votes were
-on (pinned when the vote started: consensus.services.voted) are published too, then the wiki freezes the published pages as the next edition,
-with the provenance as plain data: the decisions (study, item, choice, adopted wording) and
-the votes (body and seat label, choice, comment, date — never a person's name)."""
+on (pinned when the vote started: consensus.services.voted) are published too, then the wiki
+freezes the published pages as the next edition, with the provenance as plain data: the
+decisions (study, item, choice, adopted wording) and the votes (body and seat label, choice,
+comment, date — never a person's name)."""
 
 from __future__ import annotations
 
@@ -106,7 +107,9 @@ def edition_provenance(referentiel: ReferentielPage, workflow_state: WorkflowSta
     }
 
 
-def referentiel_voted_publish(referentiel: ReferentielPage, task_state: TaskState, user=None) -> int:
+def referentiel_voted_publish(
+    referentiel: ReferentielPage, task_state: TaskState, user=None
+) -> int:
     """Publish what the votes validated: the revisions pinned when the vote started
     (consensus.services.voted), not the latest drafts. A competency withdrawn in its pinned
     revision is unpublished instead; a draft saved during the vote, or a page added then,

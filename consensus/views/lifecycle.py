@@ -22,11 +22,6 @@ from consensus.services import lifecycle, voted
 from wiki.services.editions import edition_latest
 from wiki.visibility import request_reader
 
-REFUSALS = {
-    "porte": _("The phase cannot be left yet: see what is missing below."),
-    "vote": _("Your vote was not recorded: see below why."),
-}
-
 
 def _referentiel(request: HttpRequest, pk: int):
     from wiki.models import ReferentielPage
@@ -55,8 +50,6 @@ def lifecycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     state = lifecycle.lifecycle_state(referentiel)
     current = state.current_task_state if state else None
     task = current.task.specific if current else None
-    if request.GET.get("refus") in REFUSALS:
-        messages.error(request, REFUSALS[request.GET["refus"]])
     context = {
         "referentiel": referentiel,
         "state": state,

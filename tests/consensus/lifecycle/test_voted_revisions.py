@@ -7,15 +7,16 @@ from wagtail.models import TaskState
 
 from consensus.models import Body, VotedRevision
 from consensus.services import lifecycle
-from consensus.services.decisions import decision_record
 from tests.consensus.lifecycle.helpers import (
-    closed_study,
+    at_the_committee_vote,
     college_editor,
     committee,
     deans_seats,
     new_referentiel,
-    seats,
+    steering_seats,
+    votes_cast,
 )
+from tests.factories.consensus import ADOPTED_WORDING
 from wiki.models import CompetencyPage, Edition
 from wiki.services.editions import edition_snapshot
 
@@ -28,51 +29,28 @@ def _draft(page: CompetencyPage, statement: str, user) -> None:
     draft.save_revision(user=user)
 
 
-def _vote_all(task_state, members, choice="approve"):
-    for seat in members:
-        lifecycle.vote_cast(user=seat.holder, task_state=task_state, choice=choice, comment="Vu.")
-
-
-def _at_the_committee_vote():
-    """Phase 3, decisions recorded and applied, the gate passed: the committee's vote is open."""
-    referentiel = new_referentiel(phase=3, n_competencies=2)
-    study = closed_study(referentiel)
-    member = committee()
-    first, second = study.items.order_by("position")
-    decision_record(user=member, item=first, decision="keep", rationale="Consensus.")
-    decision_record(
-        user=member,
-        item=second,
-        decision="reword",
-        rationale="Ambigu.",
-        wording="Énoncé adopté par le comité.",
-    )
-    lifecycle.decisions_apply(user=member, referentiel=referentiel)
-    lifecycle.gate_pass(user=member, referentiel=referentiel)
-    vote = lifecycle.lifecycle_state(referentiel).current_task_state
-    assert vote.task.specific.body == Body.STEERING_COMMITTEE
-    return referentiel, first, second, vote
+def _current(referentiel) -> TaskState:
+    return lifecycle.lifecycle_state(referentiel).current_task_state
 
 
 def test_a_draft_saved_while_the_votes_are_open_is_not_published_in_the_edition():
-    steering = seats(Body.STEERING_COMMITTEE, ["cncem", "uness", "cimes"])
-    deans = deans_seats()
-    referentiel, first, second, committee_vote = _at_the_committee_vote()
+    steering, deans = steering_seats(), deans_seats()
+    referentiel, _study, _member, (keep, reword, _drop) = at_the_committee_vote()
     editor = college_editor(referentiel.college)
-    kept = CompetencyPage.objects.get(pk=first.page_id)
-    reworded = CompetencyPage.objects.get(pk=second.page_id)
+    kept = CompetencyPage.objects.get(pk=keep.page_id)
+    reworded = CompetencyPage.objects.get(pk=reword.page_id)
+    voted_wording = kept.get_latest_revision_as_object().statement
 
     _draft(kept, "Brouillon enregistré pendant le vote du comité.", editor)
-    _vote_all(committee_vote, steering)
-    deans_vote = lifecycle.lifecycle_state(referentiel).current_task_state
-    assert deans_vote.task.specific.body == Body.DEANS_CONFERENCES
+    votes_cast(_current(referentiel), steering)
+    assert _current(referentiel).task.specific.body == Body.DEANS_CONFERENCES
     _draft(reworded, "Brouillon enregistré pendant la validation des doyens.", editor)
-    _vote_all(deans_vote, deans)
+    votes_cast(_current(referentiel), deans)
 
     edition = Edition.objects.get(referentiel=referentiel)
     wording = {c.code: c.statement for c in edition_snapshot(edition).competencies}
-    assert wording[kept.code] == f"Énoncé initial {kept.title.removeprefix('Compétence ')}"
-    assert wording[reworded.code] == "Énoncé adopté par le comité."
+    assert wording[kept.code] == voted_wording
+    assert wording[reworded.code] == ADOPTED_WORDING
     # The drafts are kept, as drafts, for the next cycle.
     kept.refresh_from_db()
     assert kept.has_unpublished_changes
@@ -80,14 +58,15 @@ def test_a_draft_saved_while_the_votes_are_open_is_not_published_in_the_edition(
 
 
 def test_the_deans_validate_the_revisions_the_committee_voted_on():
-    steering = seats(Body.STEERING_COMMITTEE, ["cncem", "uness", "cimes"])
-    referentiel, _first, _second, committee_vote = _at_the_committee_vote()
-    _vote_all(committee_vote, steering)
-    deans_vote = lifecycle.lifecycle_state(referentiel).current_task_state
+    steering = steering_seats()
+    referentiel, _study, _member, _items = at_the_committee_vote()
+    committee_vote = _current(referentiel)
+    votes_cast(committee_vote, steering)
     pinned = set(
         VotedRevision.objects.filter(task_state=committee_vote).values_list("page", "revision")
     )
-    assert len(pinned) == 4  # the référentiel, its domain, its two competencies
+    assert len(pinned) == 5  # the référentiel, its domain, its three competencies
+    deans_vote = _current(referentiel)
     assert (
         set(VotedRevision.objects.filter(task_state=deans_vote).values_list("page", "revision"))
         == pinned
@@ -97,14 +76,13 @@ def test_the_deans_validate_the_revisions_the_committee_voted_on():
 def test_a_vote_started_again_after_a_rejection_is_on_the_changed_drafts():
     deans = deans_seats()
     referentiel = new_referentiel(phase=4, n_competencies=1)
-    first = lifecycle.lifecycle_state(referentiel).current_task_state
-    page = CompetencyPage.objects.child_of(referentiel.get_children().get()).get()
-    _vote_all(first, deans, choice="reject")
+    first = _current(referentiel)
+    page = CompetencyPage.objects.descendant_of(referentiel).get()
+    votes_cast(first, deans, choice="reject")
     assert TaskState.objects.get(pk=first.pk).status == TaskState.STATUS_REJECTED
     _draft(page, "Énoncé corrigé après le renvoi.", college_editor(referentiel.college))
     lifecycle.lifecycle_resume(user=committee(), referentiel=referentiel)
-    again = lifecycle.lifecycle_state(referentiel).current_task_state
-    _vote_all(again, deans)
+    votes_cast(_current(referentiel), deans)
     edition = Edition.objects.get(referentiel=referentiel)
     assert [c.statement for c in edition_snapshot(edition).competencies] == [
         "Énoncé corrigé après le renvoi."
@@ -114,11 +92,11 @@ def test_a_vote_started_again_after_a_rejection_is_on_the_changed_drafts():
 def test_the_ballot_shows_the_wording_voted_on_not_a_later_draft(client):
     deans = deans_seats()
     referentiel = new_referentiel(phase=4, n_competencies=1)
-    page = CompetencyPage.objects.child_of(referentiel.get_children().get()).get()
+    page = CompetencyPage.objects.descendant_of(referentiel).get()
+    voted_wording = page.get_latest_revision_as_object().statement
     _draft(page, "Brouillon ultérieur.", college_editor(referentiel.college))
     client.force_login(deans[0].holder)
     html = client.get(reverse("consensus:lifecycle", args=[referentiel.pk])).content.decode()
     assert 'id="soumis-au-vote"' in html
-    assert page.code in html
-    assert f"Énoncé initial {page.title.removeprefix('Compétence ')}" in html
+    assert page.code in html and voted_wording in html
     assert "Brouillon ultérieur." not in html
