@@ -5,6 +5,33 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def pin_open_votes(apps, schema_editor):
+    """A vote already open has no pins: it is on what the old code would have published,
+    the latest revision of every page of the référentiel's subtree (consensus.services.voted)."""
+    TaskState = apps.get_model("wagtailcore", "TaskState")
+    Page = apps.get_model("wagtailcore", "Page")
+    VoteTask = apps.get_model("consensus", "VoteTask")
+    VotedRevision = apps.get_model("consensus", "VotedRevision")
+    vote_task_ids = list(VoteTask.objects.values_list("task_ptr_id", flat=True))
+    open_votes = TaskState.objects.filter(
+        status="in_progress", task_id__in=vote_task_ids
+    ).select_related("workflow_state")
+    for task_state in open_votes:
+        root = Page.objects.filter(pk=int(task_state.workflow_state.object_id)).first()
+        if root is None:
+            continue
+        pages = Page.objects.filter(
+            path__startswith=root.path, depth__gte=root.depth, latest_revision__isnull=False
+        )
+        VotedRevision.objects.bulk_create(
+            [
+                VotedRevision(task_state=task_state, page_id=pk, revision_id=revision_id)
+                for pk, revision_id in pages.values_list("pk", "latest_revision_id")
+            ],
+            ignore_conflicts=True,
+        )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -27,4 +54,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('task_state', 'page'), name='votedrevision_one_per_task_state_page')],
             },
         ),
+        migrations.RunPython(pin_open_votes, migrations.RunPython.noop),
     ]

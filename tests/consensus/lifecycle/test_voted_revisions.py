@@ -100,3 +100,19 @@ def test_the_ballot_shows_the_wording_voted_on_not_a_later_draft(client):
     assert 'id="soumis-au-vote"' in html
     assert page.code in html and voted_wording in html
     assert "Brouillon ultérieur." not in html
+
+
+def test_a_vote_open_before_pins_existed_is_pinned_by_the_migration():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("consensus.migrations.0009_voted_revisions")
+    deans_seats()
+    referentiel = new_referentiel(phase=4, n_competencies=1)
+    vote = _current(referentiel)
+    expected = set(VotedRevision.objects.filter(task_state=vote).values_list("page", "revision"))
+    VotedRevision.objects.filter(task_state=vote).delete()
+    migration.pin_open_votes(apps, None)
+    pinned = set(VotedRevision.objects.filter(task_state=vote).values_list("page", "revision"))
+    assert pinned == expected and len(pinned) == 3  # référentiel, domain, competency
