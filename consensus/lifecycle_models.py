@@ -142,8 +142,10 @@ class LifecycleTask(Task):
             )
             task_state.task = self
             task_state.save()
-            return task_state
-        return super().start(workflow_state, user=user)
+        else:
+            task_state = super().start(workflow_state, user=user)
+        self.lifecycle_handler().started(self, task_state)
+        return task_state
 
     def lifecycle_url(self, obj) -> str:
         from django.urls import reverse
@@ -282,6 +284,30 @@ class LifecycleVote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_state_id}:{self.seat_id}:{self.choice}"
+
+
+class VotedRevision(models.Model):
+    """What a vote is on: the revision of each page of the référentiel's subtree when the vote
+    started (or the previous vote's, when it passed and this vote follows it). The edition
+    publishes exactly these revisions: a draft saved while the vote is open is not voted on,
+    so it stays a draft."""
+
+    task_state = models.ForeignKey(
+        TaskState, on_delete=models.CASCADE, related_name="voted_revisions"
+    )
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    revision = models.ForeignKey("wagtailcore.Revision", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("revision voted on")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task_state", "page"], name="votedrevision_one_per_task_state_page"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_state_id}:{self.page_id}:{self.revision_id}"
 
 
 class DecisionApplication(models.Model):

@@ -1,11 +1,12 @@
 """Where the lifecycle's Wagtail tasks find what they do.
 
 Wagtail discovers task types as models (``consensus.lifecycle_models``) and calls hooks on them:
-``get_actions``, ``get_form_for_action``, ``on_action``, ``get_task_states_user_can_moderate``
-and, through their task states, ``approve``. What those hooks do belongs to the lifecycle
-service, its forms and its permissions, which sit above the models. So the models ask this
-registry for the handler of their kind, and ``consensus.lifecycle_tasks`` registers the handlers
-when the app is ready (``ConsensusConfig.ready``). This module imports nothing of the app.
+``start``, ``get_actions``, ``get_form_for_action``, ``on_action``,
+``get_task_states_user_can_moderate`` and, through their task states, ``approve``. What those
+hooks do belongs to the lifecycle service, its forms and its permissions, which sit above the
+models. So the models ask this registry for the handler of their kind, and
+``consensus.lifecycle_tasks`` registers the handlers when the app is ready
+(``ConsensusConfig.ready``). This module imports nothing of the app.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ class TaskHandler(Protocol):
 
     def on_action(self, task: Any, task_state: Any, user: Any, action_name: str, **kwargs) -> str:
         """Carry out an action; the URL to go to afterwards."""
+
+    def started(self, task: Any, task_state: Any) -> None:
+        """The task has just started (in the workflow's transaction)."""
 
     def can_moderate(self, task: Any, user: Any) -> bool:
         """Whether ``user`` is one of those the task waits on (the admin's « awaiting you »)."""

@@ -13,9 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from consensus import lifecycle_registry, permissions
-from consensus.exceptions import ConsensusError
 from consensus.forms import LifecycleVoteForm
-from consensus.services import lifecycle
+from consensus.services import lifecycle, voted
 
 
 class GateTaskHandler:
@@ -32,11 +31,13 @@ class GateTaskHandler:
     def on_action(self, task, task_state, user, action_name: str, **kwargs) -> str:
         obj = task_state.workflow_state.content_object.specific
         if action_name == "approve":
-            try:
-                lifecycle.gate_pass(user=user, referentiel=obj, task_state_id=task_state.pk)
-            except (ConsensusError, PermissionDenied):
-                return task.lifecycle_url(obj) + "?refus=porte"
+            # A refusal (ConsensusError) is said on the page by the référentiel's admin views
+            # (consensus.views.lifecycle_admin).
+            lifecycle.gate_pass(user=user, referentiel=obj, task_state_id=task_state.pk)
         return task.lifecycle_url(obj)
+
+    def started(self, task, task_state) -> None:
+        return None
 
     def can_moderate(self, task, user) -> bool:
         return permissions.can_move_phase(user)
@@ -63,17 +64,18 @@ class VoteTaskHandler:
     def on_action(self, task, task_state, user, action_name: str, **kwargs) -> str:
         obj = task_state.workflow_state.content_object.specific
         if action_name == "vote":
-            try:
-                lifecycle.vote_cast(
-                    user=user,
-                    task_state=task_state,
-                    choice=kwargs.get("choice", ""),
-                    comment=kwargs.get("comment", ""),
-                    edition_kind=kwargs.get("edition_kind", ""),
-                )
-            except (ConsensusError, PermissionDenied):
-                return task.lifecycle_url(obj) + "?refus=vote"
+            lifecycle.vote_cast(
+                user=user,
+                task_state=task_state,
+                choice=kwargs.get("choice", ""),
+                comment=kwargs.get("comment", ""),
+                edition_kind=kwargs.get("edition_kind", ""),
+            )
         return task.lifecycle_url(obj)
+
+    def started(self, task, task_state) -> None:
+        # What the voters see and what the edition will publish: pinned now.
+        voted.vote_pin(task_state)
 
     def can_moderate(self, task, user) -> bool:
         return lifecycle.seat_for(user, task.body) is not None

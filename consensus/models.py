@@ -395,6 +395,7 @@ from consensus.lifecycle_models import (  # noqa: E402, F401
     PhaseGateTask,
     PhaseGateTaskState,
     Referent,
+    VotedRevision,
     VoteTask,
     VoteTaskState,
 )

@@ -11,6 +11,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from consensus import permissions
 from consensus.audit import LOG_ACTIONS
 from consensus.models import CommitteeSeat
+from consensus.views.lifecycle_admin import ReferentielPageViewSet
 
 
 class ConsensusMenuItem(MenuItem):
@@ -58,3 +59,11 @@ class CommitteeSeatViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_committee_seat_viewset() -> CommitteeSeatViewSet:
     return CommitteeSeatViewSet("committee_seats")
+
+
+@hooks.register("register_admin_viewset")
+def register_referentiel_page_viewset() -> ReferentielPageViewSet:
+    """The référentiel's admin views say the lifecycle's refusals on the page."""
+    from wiki.models import ReferentielPage
+
+    return ReferentielPageViewSet("referentiel_pages", model=ReferentielPage)

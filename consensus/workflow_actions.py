@@ -13,6 +13,15 @@ def workflow_finished(workflow_state, user=None) -> None:
 
     if workflow_state.workflow.name != WORKFLOW_NAME:
         return publish_workflow_state(workflow_state, user=user)
-    revision = workflow_state.content_object.get_latest_revision()
+    from consensus.models import VotedRevision
+
+    # The référentiel's revision the votes were on (consensus.services.voted), not a later draft.
+    obj = workflow_state.content_object
+    pin = (
+        VotedRevision.objects.filter(task_state=workflow_state.current_task_state, page_id=obj.pk)
+        .select_related("revision")
+        .first()
+    )
+    revision = pin.revision if pin is not None else obj.get_latest_revision()
     revision.publish(user=user, skip_permission_checks=True)
     return None

@@ -89,7 +89,8 @@ _OWN = "\ue0ff"
 # Ids of the site's own templates and scripts: a heading never takes one of them.
 RESERVED_IDS = frozenset(
     {
-        "contenu", "ballot-error", "classification", "conflict-title", "create-title", "diff-new",
+        "contenu", "soumis-au-vote",
+        "ballot-error", "classification", "conflict-title", "create-title", "diff-new",
         "diff-old", "editors-presence", "facets-heading", "filters-heading", "lang-select",
         "my-ballots", "new-thread-body", "new-thread-body-error", "new-thread-body-help",
         "new-thread-subject", "new-thread-subject-error", "new-thread-title", "page-locked",

@@ -376,24 +376,32 @@ def gate_pass(*, user, referentiel, task_state_id: int | None = None) -> GateRep
     if not permissions.can_move_phase(user):
         raise PermissionDenied
     state = _locked_state(referentiel)
-    task_state = state.current_task_state
-    if state.status != WorkflowState.STATUS_IN_PROGRESS or task_state is None:
-        raise GateBlocked(_("The lifecycle of this référentiel is not waiting on a gate."))
-    if task_state_id is not None and task_state.pk != task_state_id:
-        raise GateBlocked(
-            _("The référentiel has already left the step you saw: nothing was changed.")
-        )
-    task = task_state.task.specific
-    if not isinstance(task, PhaseGateTask):
-        raise GateBlocked(_("The lifecycle of this référentiel is not waiting on a gate."))
-    report = gate_report(referentiel, task)
-    if not report.passes:
-        raise GateBlocked(
-            _("The phase cannot be left yet: %(missing)s") % {"missing": report.summary()}
-        )
-    task_state.specific.approve(user=user)
+    refusal, report = _gate_refusal(referentiel, state, task_state_id)
+    if refusal is not None:
+        raise GateBlocked(refusal)
+    state.current_task_state.specific.approve(user=user)
     lifecycle_sync(referentiel)
     return report
+
+
+def _gate_refusal(
+    referentiel, state: WorkflowState, task_state_id: int | None
+) -> tuple[str | None, GateReport | None]:
+    """Why the gate the user saw (``task_state_id``) cannot be passed now, and its report."""
+    task_state = state.current_task_state
+    if state.status != WorkflowState.STATUS_IN_PROGRESS or task_state is None:
+        return _("The lifecycle of this référentiel is not waiting on a gate."), None
+    if task_state_id is not None and task_state.pk != task_state_id:
+        return _("The référentiel has already left the step you saw: nothing was changed."), None
+    task = task_state.task.specific
+    if not isinstance(task, PhaseGateTask):
+        return _("The lifecycle of this référentiel is not waiting on a gate."), None
+    report = gate_report(referentiel, task)
+    if not report.passes:
+        return _("The phase cannot be left yet: %(missing)s") % {
+            "missing": report.summary()
+        }, report
+    return None, report
 
 
 # --- Votes ---------------------------------------------------------------------------------
@@ -467,16 +475,10 @@ def vote_cast(
     # The task state's row lock serialises the votes of one task: each tally sees them all.
     task_state = TaskState.objects.select_for_update().get(pk=task_state.pk)
     task = task_state.task.specific
-    if not isinstance(task, VoteTask):
-        raise VoteRefused(_("This step of the lifecycle is not a vote."))
-    if task_state.status != TaskState.STATUS_IN_PROGRESS:
-        raise VoteRefused(_("This vote is closed: your vote was not recorded."))
-    seat = seat_for(user, task.body)
-    if seat is None:
-        raise VoteRefused(
-            _("Only the members of %(body)s vote here: your vote was not recorded.")
-            % {"body": Body(task.body).label}
-        )
+    seat = seat_for(user, task.body) if isinstance(task, VoteTask) else None
+    refusal = _vote_refusal(task_state, task, seat)
+    if refusal is not None:
+        raise VoteRefused(refusal)
     if choice not in LifecycleVote.Choice.values:
         raise VoteRefused(_("Choose approve, reject or abstain."))
     comment = (comment or "").strip()
@@ -497,9 +499,7 @@ def vote_cast(
         with transaction.atomic():
             vote.save()
     except IntegrityError:
-        raise VoteRefused(
-            _("%(seat)s has already voted: the second vote was not recorded.") % {"seat": seat}
-        ) from None
+        raise VoteRefused(_second_vote(seat)) from None
     tally = vote_tally(task, task_state.pk)
     outcome = tally.outcome
     if outcome is not None:
@@ -520,6 +520,50 @@ def vote_cast(
         if outcome == "approve":
             referentiel_validated_publish(task_state=task_state, user=user)
     return vote
+
+
+def _vote_refusal(task_state: TaskState, task, seat: CommitteeSeat | None) -> str | None:
+    """Why no vote can be cast by ``seat`` on ``task_state`` (the ballot's own checks aside)."""
+    if not isinstance(task, VoteTask):
+        return _("This step of the lifecycle is not a vote.")
+    if task_state.status != TaskState.STATUS_IN_PROGRESS:
+        return _("This vote is closed: your vote was not recorded.")
+    if seat is None:
+        return _("Only the members of %(body)s vote here: your vote was not recorded.") % {
+            "body": Body(task.body).label
+        }
+    return None
+
+
+def _second_vote(seat: CommitteeSeat) -> str:
+    return _("%(seat)s has already voted: the second vote was not recorded.") % {"seat": seat}
+
+
+def admin_action_refusal(*, user, task_state: TaskState, action_name: str) -> str | None:
+    """Why a lifecycle action asked through the Wagtail admin (its workflow-action view, its
+    page editor) would be refused, in French; None if it may go ahead, or if the task is not
+    one of the lifecycle's. The services check again when they act (a race is refused there)."""
+    task = task_state.task.specific
+    if isinstance(task, PhaseGateTask):
+        if action_name != "approve":
+            return _("This action is not offered at this step: nothing was changed.")
+        if not permissions.can_move_phase(user):
+            return _(
+                "Only the steering committee moves a référentiel to its next phase: "
+                "nothing was changed."
+            )
+        state = task_state.workflow_state
+        return _gate_refusal(state.content_object.specific, state, task_state.pk)[0]
+    if isinstance(task, VoteTask):
+        if action_name != "vote":
+            return _("A vote ends only when its rule is met.")
+        seat = seat_for(user, task.body)
+        refusal = _vote_refusal(task_state, task, seat)
+        voted = LifecycleVote.objects.filter(task_state=task_state, seat=seat)
+        if refusal is None and voted.exists():
+            refusal = _second_vote(seat)
+        return refusal
+    return None
 
 
 @transaction.atomic

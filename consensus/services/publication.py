@@ -1,10 +1,11 @@
 """Publishing a validated référentiel as an edition (wiki.models.Edition).
 
 When the last validation vote passes, Wagtail's end-of-workflow action has published the
-référentiel page (consensus.workflow_actions); here the drafts of its subtree (the decisions
-applied) are published too, then the wiki freezes the published pages as the next edition,
-with the provenance as plain data: the decisions (study, item, choice, adopted wording) and
-the votes (body and seat label, choice, comment, date — never a person's name)."""
+référentiel page (consensus.workflow_actions); here the revisions of its subtree the votes were
+on (pinned when the vote started: consensus.services.voted) are published too, then the wiki
+freezes the published pages as the next edition, with the provenance as plain data: the
+decisions (study, item, choice, adopted wording) and the votes (body and seat label, choice,
+comment, date — never a person's name)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django.db import transaction
 from wagtail.actions.unpublish_page import UnpublishPageAction
 from wagtail.models import Page, TaskState, WorkflowState
 
-from consensus.models import Decision, LifecycleVote, Study, VoteTask
+from consensus.models import Decision, LifecycleVote, Study, VotedRevision, VoteTask
 from wiki.models import CompetencyPage, Edition, ReferentielPage
 from wiki.services.editions import edition_latest, edition_publish
 
@@ -106,24 +107,38 @@ def edition_provenance(referentiel: ReferentielPage, workflow_state: WorkflowSta
     }
 
 
-def referentiel_drafts_publish(referentiel: ReferentielPage, user=None) -> int:
-    """Publish the drafts of the référentiel's subtree (what the votes validated): pages with
-    unpublished changes; a competency withdrawn by a decision is unpublished instead."""
+def referentiel_voted_publish(
+    referentiel: ReferentielPage, task_state: TaskState, user=None
+) -> int:
+    """Publish what the votes validated: the revisions pinned when the vote started
+    (consensus.services.voted), not the latest drafts. A competency withdrawn in its pinned
+    revision is unpublished instead; a draft saved during the vote, or a page added then,
+    stays a draft."""
     published = 0
-    pages = Page.objects.descendant_of(referentiel).order_by("path").specific()
-    for page in pages:
-        if page.live and not page.has_unpublished_changes:
+    pins = (
+        VotedRevision.objects.filter(task_state=task_state)
+        .select_related("revision")
+        .order_by("page__path")
+    )
+    in_subtree = set(
+        Page.objects.descendant_of(referentiel, inclusive=True).values_list("pk", flat=True)
+    )
+    pages = Page.objects.in_bulk([pin.page_id for pin in pins])
+    for pin in pins:
+        page = pages.get(pin.page_id)
+        if page is None or page.pk not in in_subtree:  # moved out of the référentiel since
             continue
-        draft = page.get_latest_revision_as_object()
-        if isinstance(draft, CompetencyPage) and draft.withdrawn:
+        page = page.specific
+        voted = pin.revision.as_object()
+        if isinstance(voted, CompetencyPage) and voted.withdrawn:
             if page.live:
                 # The votes are the authority, not the last voter's page rights.
                 UnpublishPageAction(page, user=user).execute(skip_permission_checks=True)
             continue
-        revision = page.get_latest_revision()
-        if revision is not None:
-            revision.publish(user=user, skip_permission_checks=True)
-            published += 1
+        if page.live and page.live_revision_id == pin.revision_id:
+            continue
+        pin.revision.publish(user=user, skip_permission_checks=True)
+        published += 1
     return published
 
 
@@ -135,7 +150,7 @@ def referentiel_validated_publish(*, task_state: TaskState, user=None) -> Editio
     if workflow_state.status != WorkflowState.STATUS_APPROVED:
         return None
     referentiel = workflow_state.content_object.specific
-    referentiel_drafts_publish(referentiel, user=user)
+    referentiel_voted_publish(referentiel, task_state, user=user)
     first = edition_latest(referentiel) is None
     return edition_publish(
         referentiel=referentiel,

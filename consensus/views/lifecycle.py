@@ -18,12 +18,9 @@ from consensus import permissions
 from consensus.exceptions import ConsensusError
 from consensus.forms import LifecycleVoteForm, ReferentForm
 from consensus.models import LifecycleVote, PhaseGateTask, VoteTask
-from consensus.services import lifecycle
-
-REFUSALS = {
-    "porte": _("The phase cannot be left yet: see what is missing below."),
-    "vote": _("Your vote was not recorded: see below why."),
-}
+from consensus.services import lifecycle, voted
+from wiki.services.editions import edition_latest
+from wiki.visibility import request_reader
 
 
 def _referentiel(request: HttpRequest, pk: int):
@@ -53,8 +50,6 @@ def lifecycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     state = lifecycle.lifecycle_state(referentiel)
     current = state.current_task_state if state else None
     task = current.task.specific if current else None
-    if request.GET.get("refus") in REFUSALS:
-        messages.error(request, REFUSALS[request.GET["refus"]])
     context = {
         "referentiel": referentiel,
         "state": state,
@@ -80,6 +75,10 @@ def lifecycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "seat__institution"
         )
         context["tally"] = lifecycle.vote_tally(task, current.pk)
+        context["voted"] = voted.voted_pages(
+            current, user=request.user, reader=request_reader(request)
+        )
+        context["edition"] = edition_latest(referentiel)
         seat = lifecycle.seat_for(request.user, task.body)
         if seat is not None and current.status == TaskState.STATUS_IN_PROGRESS:
             context["vote_form"] = LifecycleVoteForm()

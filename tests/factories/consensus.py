@@ -2,6 +2,7 @@ import factory
 from django.contrib.auth.models import Group
 
 from consensus.models import Item, ItemVersion, Panelist, Study
+from consensus.services.decisions import decision_record
 from tests.factories.accounts import UserFactory
 from wiki.roles import FACILITATORS, PANELISTS, STEERING_COMMITTEE
 
@@ -71,3 +72,18 @@ def study_with_panel(n_items: int = 3, n_panelists: int = 3, **protocol) -> Stud
     for i in range(n_panelists):
         PanelistFactory(study=study, category=categories[i % len(categories)])
     return study
+
+
+ADOPTED_WORDING = "Interpréter un compte rendu d'IA en imagerie."
+
+
+def decisions_recorded(*, study: Study, member) -> tuple[Item, Item, Item]:
+    """The committee's decisions on a study's first three items: keep, reword (to
+    ``ADOPTED_WORDING``), drop."""
+    keep, reword, drop = study.items.order_by("position")[:3]
+    decision_record(user=member, item=keep, decision="keep", rationale="Consensus fort.")
+    decision_record(
+        user=member, item=reword, decision="reword", rationale="Ambigu.", wording=ADOPTED_WORDING
+    )
+    decision_record(user=member, item=drop, decision="drop", rationale="Hors champ.")
+    return keep, reword, drop

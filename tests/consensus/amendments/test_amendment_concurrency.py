@@ -1,36 +1,13 @@
 """Two decisions racing on PostgreSQL: the amendment is decided once."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from consensus.models import Amendment
 from consensus.services import amendments
 from consensus.services.amendments import AmendmentRefused
 from tests.consensus.amendments.helpers import propose, published_referentiel
 from tests.factories.accounts import UserFactory
-
-
-def _race(calls) -> list[Exception]:
-    barrier = threading.Barrier(len(calls))
-    errors: list[Exception] = []
-
-    def run(call):
-        try:
-            barrier.wait()
-            call()
-        except AmendmentRefused as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
+from tests.factories.races import race
 
 
 @pytest.mark.django_db(transaction=True)
@@ -38,7 +15,7 @@ def test_two_accepts_racing_decide_the_amendment_once(seeded):
     published = published_referentiel()
     amendment = propose(published, UserFactory())
 
-    errors = _race(
+    errors = race(
         [
             lambda: amendments.amendment_decide(
                 user=published.referent, amendment=amendment, accept=True
@@ -46,7 +23,8 @@ def test_two_accepts_racing_decide_the_amendment_once(seeded):
             lambda: amendments.amendment_decide(
                 user=published.committee, amendment=amendment, accept=True
             ),
-        ]
+        ],
+        AmendmentRefused,
     )
 
     assert len(errors) == 1 and "déjà été tranché" in str(errors[0])

@@ -11,7 +11,12 @@ from consensus.services.ratings import Answer, ballot_submit
 from consensus.services.rounds import round_close, round_open
 from consensus.services.studies import study_create
 from tests.factories.accounts import UserFactory
-from tests.factories.consensus import committee_member, facilitator, panelist_user
+from tests.factories.consensus import (
+    committee_member,
+    decisions_recorded,
+    facilitator,
+    panelist_user,
+)
 from wiki.models import (
     CompetencyPage,
     DomainPage,
@@ -33,7 +38,8 @@ def college_editor(college: Institution, **kwargs):
 
 
 def new_referentiel(*, phase: int = 1, n_competencies: int = 0, methods: bool = True):
-    """A fresh référentiel of CERF (its first revision starts its lifecycle at ``phase``)."""
+    """A fresh référentiel of CERF (its first revision, saved once its pages are, starts its
+    lifecycle at ``phase``)."""
     n = next(_numbers)
     home = HomePage.objects.get()
     referentiel = ReferentielPage(
@@ -44,7 +50,6 @@ def new_referentiel(*, phase: int = 1, n_competencies: int = 0, methods: bool = 
         phase=phase,
     )
     home.add_child(instance=referentiel)
-    referentiel.save_revision()
     if n_competencies:
         domain = DomainPage(title=f"Domaine {n}", slug=f"domaine-{n}", code=f"T{n}")
         referentiel.add_child(instance=domain)
@@ -61,6 +66,8 @@ def new_referentiel(*, phase: int = 1, n_competencies: int = 0, methods: bool = 
                 page.evaluation_methods = [method]
             domain.add_child(instance=page)
             page.save_revision()
+    # Last: a vote it starts at is on the pages above (consensus.services.voted).
+    referentiel.save_revision()
     referentiel.refresh_from_db()
     return referentiel
 
@@ -94,6 +101,40 @@ def seats(body: str, slugs) -> list:
 
 def deans_seats() -> list:
     return seats(Body.DEANS_CONFERENCES, DEANS)
+
+
+def steering_seats() -> list:
+    """Three seats of the steering committee: its vote's quorum."""
+    return seats(Body.STEERING_COMMITTEE, ("cncem", "uness", "cimes"))
+
+
+def votes_cast(task_state, members, choice: str = "approve", kinds=None) -> None:
+    """Each seat votes ``choice`` (with a comment naming its institution)."""
+    from consensus.services.lifecycle import vote_cast
+
+    for seat, kind in zip(members, kinds or [""] * len(members), strict=True):
+        vote_cast(
+            user=seat.holder,
+            task_state=task_state,
+            choice=choice,
+            comment=f"Avis de {seat.institution.acronym}.",
+            edition_kind=kind,
+        )
+
+
+def at_the_committee_vote(*, n_competencies: int = 3):
+    """Phase 3 with a closed study, the committee's decisions (keep, reword, drop) recorded
+    and applied, the gate passed: the steering committee's vote is open on those drafts.
+    Returns the référentiel, the study, the committee member and the three items."""
+    from consensus.services.lifecycle import decisions_apply, gate_pass
+
+    referentiel = new_referentiel(phase=3, n_competencies=n_competencies)
+    study = closed_study(referentiel)
+    member = committee()
+    items = decisions_recorded(study=study, member=member)
+    decisions_apply(user=member, referentiel=referentiel)
+    gate_pass(user=member, referentiel=referentiel)
+    return referentiel, study, member, items
 
 
 def closed_study(referentiel, *, score: int = 9):

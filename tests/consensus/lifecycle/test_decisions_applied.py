@@ -7,6 +7,7 @@ from consensus.services import lifecycle
 from consensus.services.decisions import decision_record
 from consensus.services.rounds import round_open
 from tests.consensus.lifecycle.helpers import closed_study, committee, new_referentiel
+from tests.factories.consensus import decisions_recorded
 from wiki.models import Change, CompetencyPage
 
 pytestmark = pytest.mark.django_db
@@ -15,16 +16,7 @@ pytestmark = pytest.mark.django_db
 def _decided(referentiel):
     study = closed_study(referentiel)
     member = committee()
-    keep, reword, drop = study.items.order_by("position")
-    decision_record(user=member, item=keep, decision="keep", rationale="Consensus fort.")
-    decision_record(
-        user=member,
-        item=reword,
-        decision="reword",
-        rationale="Ambigu.",
-        wording="Interpréter un compte rendu d'IA en imagerie.",
-    )
-    decision_record(user=member, item=drop, decision="drop", rationale="Hors champ.")
+    keep, reword, drop = decisions_recorded(study=study, member=member)
     return study, member, keep, reword, drop
 
 

@@ -1,6 +1,5 @@
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.urls import reverse
 from wagtail.models import WorkflowState
 
 from consensus.models import Referent
@@ -100,22 +99,6 @@ def test_a_gate_cannot_be_approved_through_wagtail_itself():
         task_state.reject(user=admin)
     referentiel.refresh_from_db()
     assert referentiel.phase == 1
-
-
-def test_a_gate_forced_through_the_admin_workflow_action_is_refused(client):
-    referentiel = new_referentiel()
-    task_state = lifecycle.lifecycle_state(referentiel).current_task_state
-    client.force_login(UserFactory(is_superuser=True, is_staff=True))
-    url = reverse(
-        "wagtailadmin_pages:workflow_action", args=[referentiel.pk, "approve", task_state.pk]
-    )
-    response = client.post(url)
-    assert response.status_code == 302
-    assert "refus=porte" in response["Location"]
-    task_state.refresh_from_db()
-    assert task_state.status == "in_progress"
-    page = client.get(response["Location"])
-    assert "ne peut pas encore être quittée" in page.content.decode()
 
 
 def test_publishing_an_old_revision_keeps_the_derived_phase():

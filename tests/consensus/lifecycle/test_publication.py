@@ -5,8 +5,14 @@ import json
 import pytest
 
 from consensus.services import lifecycle
-from consensus.services.decisions import decision_record
-from tests.consensus.lifecycle.helpers import closed_study, committee, deans_seats, new_referentiel
+from tests.consensus.lifecycle.helpers import (
+    at_the_committee_vote,
+    deans_seats,
+    new_referentiel,
+    steering_seats,
+    votes_cast,
+)
+from tests.factories.consensus import ADOPTED_WORDING
 from wiki.models import CompetencyPage, Edition
 from wiki.services.editions import edition_publish, edition_snapshot
 
@@ -27,20 +33,9 @@ def _validated_by_the_deans(referentiel, seats, kinds=("", "", "", "")):
 
 def test_the_last_validation_vote_publishes_edition_1_0_with_its_decisions_and_votes():
     seats = deans_seats()
-    referentiel = new_referentiel(phase=4, n_competencies=3)
-    study = closed_study(referentiel)
-    member = committee()
-    keep, reword, drop = study.items.order_by("position")
-    decision_record(user=member, item=keep, decision="keep", rationale="Consensus fort.")
-    decision_record(
-        user=member,
-        item=reword,
-        decision="reword",
-        rationale="Ambigu.",
-        wording="Interpréter un compte rendu d'IA en imagerie.",
-    )
-    decision_record(user=member, item=drop, decision="drop", rationale="Hors champ.")
-    lifecycle.decisions_apply(user=member, referentiel=referentiel)
+    steering = steering_seats()
+    referentiel, study, _member, (keep, reword, drop) = at_the_committee_vote()
+    votes_cast(lifecycle.lifecycle_state(referentiel).current_task_state, steering)
     assert not referentiel.editions.exists()
 
     _validated_by_the_deans(referentiel, seats, kinds=("minor", "minor", "", "major"))
@@ -50,7 +45,7 @@ def test_the_last_validation_vote_publishes_edition_1_0_with_its_decisions_and_v
     snapshot = edition_snapshot(edition)
     by_code = {c.code: c for c in snapshot.competencies}
     assert set(by_code) == {keep.code, reword.code}  # the dropped one is left out
-    assert by_code[reword.code].statement == "Interpréter un compte rendu d'IA en imagerie."
+    assert by_code[reword.code].statement == ADOPTED_WORDING
     assert not CompetencyPage.objects.get(pk=drop.page_id).live
     provenance = edition.provenance
     assert {(d["item"], d["choice"]) for d in provenance["decisions"]} == {
@@ -59,11 +54,11 @@ def test_the_last_validation_vote_publishes_edition_1_0_with_its_decisions_and_v
         (drop.code, "drop"),
     }
     assert provenance["studies"][0]["title"] == study.title
-    assert len(provenance["votes"]) == 4
+    assert len(provenance["votes"]) == 7  # the committee's three, the deans' four
     assert {v["choice"] for v in provenance["votes"]} == {"approve"}
     assert "Avis favorable de CDD." in {v["comment"] for v in provenance["votes"]}
     text = json.dumps(provenance, ensure_ascii=False)
-    for seat in seats:  # bodies and seats, never a person
+    for seat in seats + steering:  # bodies and seats, never a person
         assert seat.holder.username not in text
         assert seat.holder.last_name not in text
 

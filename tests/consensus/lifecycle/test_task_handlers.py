@@ -49,9 +49,9 @@ def test_gate_hooks_reach_the_service_through_the_registry():
     assert gate.get_form_for_action("approve") is None
     assert state.current_task_state in gate.get_task_states_user_can_moderate(member)
     assert not gate.get_task_states_user_can_moderate(stranger).exists()
-    # The gate's conditions do not hold: the action is refused and says where to look.
-    url = gate.on_action(state.current_task_state, member, "approve")
-    assert url.endswith("?refus=porte")
+    # The gate's conditions do not hold: the action is refused and says what is missing.
+    with pytest.raises(lifecycle.GateBlocked, match="ne peut pas encore être quittée"):
+        gate.on_action(state.current_task_state, member, "approve")
     with pytest.raises(PermissionDenied):
         state.current_task_state.specific.approve(user=member)
 

@@ -1,7 +1,4 @@
-import threading
-
 import pytest
-from django.db import connection
 from wagtail.models import TaskState, WorkflowState
 
 from consensus.models import Body, LifecycleVote
@@ -9,6 +6,7 @@ from consensus.services import lifecycle
 from consensus.services.lifecycle import Tally, VoteRefused
 from tests.consensus.lifecycle.helpers import deans_seats, new_referentiel
 from tests.factories.accounts import UserFactory
+from tests.factories.races import race
 from wiki.models import ReferentielPage
 
 pytestmark = pytest.mark.django_db
@@ -118,31 +116,10 @@ def test_every_vote_is_audited():
     )
 
 
-def _race(calls):
-    barrier = threading.Barrier(len(calls))
-    errors = []
-
-    def run(call):
-        try:
-            barrier.wait()
-            call()
-        except VoteRefused as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
-
-
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_votes_are_each_counted_once(seeded):
     referentiel, task_state, seats = _at_deans_vote()
-    errors = _race(
+    errors = race(
         [
             (
                 lambda s=seat: lifecycle.vote_cast(
@@ -155,7 +132,8 @@ def test_concurrent_votes_are_each_counted_once(seeded):
             lambda: lifecycle.vote_cast(
                 user=seats[0].holder, task_state=task_state, choice="approve"
             )
-        ]
+        ],
+        VoteRefused,
     )
     assert len(errors) == 1
     assert LifecycleVote.objects.filter(task_state=task_state).count() == 4

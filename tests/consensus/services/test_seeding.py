@@ -83,3 +83,29 @@ def test_the_demo_takes_radiology_to_edition_1_0_and_general_medicine_to_an_open
     assert general.phase == 2 and general.status == ReferentielPage.Status.CONSENSUS
     assert Study.objects.get(referentiel=general).rounds.open().exists()
     assert not general.editions.exists()
+
+
+def _texts(value) -> list[str]:
+    """Every string of an edition's snapshot (its published text)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in _texts(item)]
+    if isinstance(value, list):
+        return [text for item in value for text in _texts(item)]
+    return []
+
+
+def test_the_demo_edition_claims_no_phase_the_referentiel_has_left():
+    from wiki.models import Edition
+
+    _demo_loaded()
+    edition = Edition.objects.get(referentiel__slug="radiologie-3e-cycle", major=1, minor=0)
+    texts = _texts(edition.snapshot)
+    assert any("CERF" in text for text in texts)  # the introduction is in the edition
+    claims = [
+        text
+        for text in texts
+        if re.search(r"\bphase\s+[1-3]\b|en cours de rédaction", text, re.IGNORECASE)
+    ]
+    assert claims == []
