@@ -115,7 +115,9 @@ def _related_database(
     """Competencies sharing a socle link with `page`: those refining the same socle
     competencies, those socle competencies themselves, and, for a socle competency, those
     refining it."""
-    socle_ids = list(page.socle_refs.values_list("pk", flat=True))
+    # Not values_list("pk"): the draft reader passes a revision's page, whose in-memory
+    # relation (modelcluster) has no "pk" field.
+    socle_ids = [ref.pk for ref in page.socle_refs.all()]
     shared = DbQ(socle_refs__in=socle_ids) | DbQ(pk__in=socle_ids) | DbQ(socle_refs=page)
     candidates = CompetencyPage.objects.filter(shared).exclude(pk=page.pk).distinct()
     if referentiel_id is not None:

@@ -300,7 +300,7 @@ class CompetencyPage(Page):
         # Lazy: computed only when the article is rendered, not when its cached fragment
         # (wiki/fragments.py) is served.
         context["placement"] = SimpleLazyObject(lambda: self.placement_for(reader))
-        context["refined_by"] = self.refined_by_for(reader)
+        context["refined_by"] = SimpleLazyObject(lambda: list(self.refined_by_for(reader)))
         context["wiki_fragment_key"] = fragments.fragment_key(request, self)
         context["wiki_fragment_ttl"] = fragments.ttl_seconds()
         return context
