@@ -29,6 +29,7 @@ from django.http import HttpRequest
 from django.utils.translation import get_language
 
 from wiki import visibility
+from wiki.rendering import links_version
 
 logger = logging.getLogger(__name__)
 
@@ -50,9 +51,6 @@ def fragment_key(request: HttpRequest | None, page) -> str | None:
         return None
     if not page.live or page.live_revision_id is None:
         return None
-    # Imported here: the page models import this module, and the renderer imports the models.
-    from wiki.rendering import links_version
-
     try:
         version = links_version()
     except Exception:  # a cache outage slows pages down, it must not break them

@@ -13,7 +13,7 @@ from wagtail.models import Orderable, Page, get_page_models
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
-from wiki import fragments, visibility
+from wiki import visibility
 from wiki.text import NormalisedTextField
 
 from .institutions import Institution, Profession, Specialty
@@ -301,8 +301,6 @@ class CompetencyPage(Page):
         # (wiki/fragments.py) is served.
         context["placement"] = SimpleLazyObject(lambda: self.placement_for(reader))
         context["refined_by"] = SimpleLazyObject(lambda: list(self.refined_by_for(reader)))
-        context["wiki_fragment_key"] = fragments.fragment_key(request, self)
-        context["wiki_fragment_ttl"] = fragments.ttl_seconds()
         return context
 
     def placement_for(self, reader: visibility.Reader) -> dict:
