@@ -74,9 +74,10 @@ def reader_for(user, session=None) -> Reader:
     if user is None or not user.is_authenticated or not user.is_active:
         passed = _passed(session)
         return Reader(passed_restrictions=passed) if passed else PUBLIC
-    group_ids = tuple(sorted(user.groups.values_list("id", flat=True)))
+    groups = list(user.groups.values_list("id", "name"))  # one query for ids and roles
+    group_ids = tuple(sorted(pk for pk, _name in groups))
     all_drafts = bool(
-        user.is_superuser or user.groups.filter(name__in=(PATROLLERS, STEERING_COMMITTEE)).exists()
+        user.is_superuser or any(name in (PATROLLERS, STEERING_COMMITTEE) for _pk, name in groups)
     )
     paths: tuple[str, ...] = ()
     if not all_drafts and group_ids:

@@ -174,6 +174,9 @@ else:
 # Full-page cache of anonymous views of published pages (wiki/page_cache.py): kept fresh by the
 # links version; this bounds what no signal reports (0 switches it off).
 WIKI_PAGE_CACHE_SECONDS = env_int("WIKI_PAGE_CACHE_SECONDS", 300)
+# The reader-independent fragments of a page view (article, breadcrumb: wiki/fragments.py), for
+# every audience, signed in or not; fresh by revision and links version, bounded by this too.
+WIKI_FRAGMENT_CACHE_SECONDS = env_int("WIKI_FRAGMENT_CACHE_SECONDS", 300)
 
 # Search: our own index (search/ app, elasticsearch-dsl) and Wagtail's admin search backend.
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")

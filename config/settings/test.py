@@ -32,6 +32,7 @@ WHITENOISE_AUTOREFRESH = True
 # Tests share one cache per run while each rolls its database back: the full-page cache is on
 # only in the tests that ask for it (tests/wiki/test_page_cache.py).
 WIKI_PAGE_CACHE_SECONDS = 0
+WIKI_FRAGMENT_CACHE_SECONDS = 0  # on in tests/wiki/test_fragments.py
 DATABASES["default"]["TEST"] = {"NAME": f"test_wiki_{RUN_ID}"}  # noqa: F405
 for _layer in CHANNEL_LAYERS.values():  # noqa: F405
     if "CONFIG" in _layer:

@@ -127,6 +127,23 @@ def test_a_draft_page_shows_them_from_its_revision_without_the_node(
     assert "SLB-D1-C2" in response.content.decode()
 
 
+def test_without_the_node_a_draft_revision_gets_its_socle_links(unreachable_node, socle_linked):
+    """The draft reader renders a revision's page: its socle links live in memory."""
+    page, _socle = socle_linked
+    draft = page.get_latest_revision_as_object()
+    draft.statement = "Énoncé en cours de rédaction."
+    draft.save_revision()
+    draft = CompetencyPage.objects.get(pk=page.pk).get_latest_revision_as_object()
+    assert draft.has_unpublished_changes
+    related = competencies_related(
+        text=draft.title,
+        visibility=PUBLIC,
+        referentiel_id=page.get_parent().get_parent().pk,
+        page=draft,
+    )
+    assert set(codes(related)) == {"SOCLE-D4-C02", "SLB-D1-C2"}
+
+
 def test_the_editors_fragment_answers_with_what_the_reader_may_read(alike, client, patroller):
     first, _second, _draft = alike
     page = competency(first, "ALA-D1-C1")

@@ -1,12 +1,17 @@
 """The référentiel page tree: Home → Référentiel → Domain → Competency."""
 
+import functools
+
 from django.apps import apps
 from django.db import models
+from django.http import Http404
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, get_page_models
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
 
 from wiki import visibility
 from wiki.text import NormalisedTextField
@@ -41,6 +46,12 @@ def _children(model, parent, request):
     return visibility.published_pages(children, reader)
 
 
+@functools.cache
+def _plain_routing() -> bool:
+    """Whether every page model of the project routes as Wagtail's `Page.route` does."""
+    return all(model.route is Page.route for model in get_page_models() if model is not HomePage)
+
+
 class HomePage(Page):
     intro = NormalisedTextField(_("introduction (Markdown)"), blank=True)
 
@@ -51,6 +62,19 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("home page")
+
+    def route(self, request, path_components):
+        """The page at the end of the path in one query on Wagtail's `url_path` (kept by
+        Wagtail through moves and slug changes), not two queries per level. Same answer as
+        Wagtail's walk: a missing slug or a page that is not live is a 404. Taken only while no
+        page model below the home page routes by itself (`plain_routing`)."""
+        if not path_components or not _plain_routing():
+            return super().route(request, path_components)
+        url_path = self.url_path + "/".join(path_components) + "/"
+        page = Page.objects.filter(url_path=url_path).specific().first()
+        if page is None or not page.live:
+            raise Http404
+        return RouteResult(page)
 
     def get_context(self, request, *args, **kwargs):
         reader = visibility.request_reader(request)
@@ -273,8 +297,10 @@ class CompetencyPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         reader = visibility.request_reader(request)
-        context.update(self.placement_for(reader))
-        context["refined_by"] = self.refined_by_for(reader)
+        # Lazy: computed only when the article is rendered, not when its cached fragment
+        # (wiki/fragments.py) is served.
+        context["placement"] = SimpleLazyObject(lambda: self.placement_for(reader))
+        context["refined_by"] = SimpleLazyObject(lambda: list(self.refined_by_for(reader)))
         return context
 
     def placement_for(self, reader: visibility.Reader) -> dict:

@@ -5,7 +5,7 @@ from django import template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from wiki import markdown
+from wiki import fragments, markdown
 from wiki.markdown import LinkTarget
 from wiki.models import Watch
 from wiki.permissions import can_edit_page
@@ -30,6 +30,18 @@ def wiki_markdown(context, text: str) -> str:
     request = context.get("request")
     reader = request_reader(request) if request is not None else PUBLIC
     return mark_safe(render_markdown(text, reader))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def wiki_fragment_key(context, page) -> str:
+    """The cache key of `page`'s reader-independent fragments for this request (wiki.fragments),
+    or "" when they must be rendered afresh."""
+    return fragments.fragment_key(context.get("request"), page) or ""
+
+
+@register.simple_tag
+def wiki_fragment_ttl() -> int:
+    return fragments.ttl_seconds()
 
 
 @register.filter
