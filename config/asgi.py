@@ -15,9 +15,7 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
-from django.conf import settings  # noqa: E402
 
-from config.concurrency import BoundedHTTP  # noqa: E402
 from config.routing import websocket_urlpatterns  # noqa: E402
 from config.warmup import warm_up  # noqa: E402
 
@@ -28,7 +26,7 @@ warm_up()
 
 application = ProtocolTypeRouter(
     {
-        "http": BoundedHTTP(django_asgi_app, settings.HTTP_CONCURRENCY),
+        "http": django_asgi_app,
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),

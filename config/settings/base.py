@@ -121,10 +121,6 @@ if DATABASE_POOL_MAX and DATABASES["default"]["ENGINE"].endswith("postgresql"):
         "max_size": DATABASE_POOL_MAX,
         "timeout": env_int("DATABASE_POOL_TIMEOUT", 30),
     }
-# HTTP requests each ASGI process works on at once (config/concurrency.py), the others wait in
-# line on the event loop: by default twice the pool, so that a request's non-database work
-# overlaps another's queries without a hundred threads contending (0: no bound).
-HTTP_CONCURRENCY = env_int("HTTP_CONCURRENCY", 2 * DATABASE_POOL_MAX)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # ---------------------------------------------------------------- Redis: cache, sessions, channels
