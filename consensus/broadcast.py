@@ -86,6 +86,13 @@ def _server_loop() -> asyncio.AbstractEventLoop | None:
 
 
 def _send(study_id: int) -> None:
+    try:  # sync code called straight from a coroutine's thread (tests, async-unsafe scripts)
+        running = asyncio.get_running_loop()
+    except RuntimeError:
+        running = None
+    if running is not None:
+        _changed_in_loop(running, study_id)
+        return
     loop = _server_loop()
     if loop is not None:
         # No waiting: the request goes on while the loop sends (coalesced) later.
