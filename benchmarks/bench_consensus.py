@@ -342,11 +342,22 @@ def _integrity(delphi_round) -> bool:
 
 
 def bench_ballots(facilitator, db_url: str, args) -> bool:
+    """The scenarios against the servers of --baseline-dir first (if given: the code before a
+    change, same database, same run), then against this checkout's."""
+    ok = True
+    if args.baseline_dir:
+        print(f"--- baseline: servers from {args.baseline_dir}")
+        bench_ballots_of(Path(args.baseline_dir).resolve(), "base", facilitator, db_url, args)
+        print(f"--- this checkout: servers from {ROOT}")
+    return bench_ballots_of(ROOT, "this", facilitator, db_url, args) and ok
+
+
+def bench_ballots_of(app_dir: Path, label: str, facilitator, db_url: str, args) -> bool:
     """The floor burst, then one round of fresh panelists per arrival window: 0 s is the
     burst released at once (the target), wider windows show where the latency comes from
     (queueing behind the machine's throughput, not the work of one ballot)."""
     windows = [float(w) for w in args.windows.split(",")]
-    rounds = {w: _ballot_round(facilitator, f"bench-w{w:g}-") for w in windows}
+    rounds = {w: _ballot_round(facilitator, f"bench-{label}-w{w:g}-") for w in windows}
     floor = [("GET", FLOOR_URL, None, None, None)] * LOAD_PANELISTS
     env = {
         **os.environ,
@@ -359,7 +370,7 @@ def bench_ballots(facilitator, db_url: str, args) -> bool:
     log_path = Path(tempfile.gettempdir()) / f"bench_consensus_asgi_{os.getpid()}.log"
     log = open(log_path, "w")  # noqa: SIM115 - closed after the servers
     servers = [
-        subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
+        subprocess.Popen(argv, cwd=app_dir, env=env, stdout=subprocess.DEVNULL, stderr=log)
         for _port, argv in commands
     ]
     ports = [port for port, _argv in commands]
@@ -430,6 +441,11 @@ def main() -> int:
     parser.add_argument("--pool", type=int, default=8, help="connections per process, 0: none")
     parser.add_argument("--in-flight", type=int, default=LOAD_PANELISTS, help="requests cap")
     parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument(
+        "--baseline-dir",
+        help="another checkout (e.g. the code before a change): its servers run the same "
+        "scenarios first, against the same database (its migrations must be the same)",
+    )
     parser.add_argument("--skip-results", action="store_true")
     parser.add_argument(
         "--windows",

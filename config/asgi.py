@@ -17,6 +17,12 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from config.routing import websocket_urlpatterns  # noqa: E402
+from config.warmup import warm_up  # noqa: E402
+
+# Before the first request, not in it: the URLconf's imports (the PDF export's weasyprint alone
+# takes seconds) and the database pool's connections. Without this, the first burst after a
+# start — 200 panelists submitting at once — queued behind them.
+warm_up()
 
 application = ProtocolTypeRouter(
     {

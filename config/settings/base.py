@@ -109,13 +109,17 @@ DATABASES = {
 # requests (panelists submitting at the same minute) would open one connection each, pay the
 # authentication handshake each time and run past PostgreSQL's max_connections. A psycopg pool
 # bounds them per process and reuses them; requests beyond it wait for a free connection.
+# A burst (200 panelists submitting at the same instant) queues for them: the wait allowed is
+# longer than such a burst takes to drain (a few seconds), so the last ones wait rather than fail
+# with "couldn't get a connection"; and they are all opened at start (min = max, within the
+# processes x pool budget anyway), so a burst after a quiet hour pays no connection handshakes.
 DATABASE_POOL_MAX = env_int("DATABASE_POOL_MAX", 0)
 if DATABASE_POOL_MAX and DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them; Django must not
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-        "min_size": min(2, DATABASE_POOL_MAX),
+        "min_size": min(env_int("DATABASE_POOL_MIN", DATABASE_POOL_MAX), DATABASE_POOL_MAX),
         "max_size": DATABASE_POOL_MAX,
-        "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
+        "timeout": env_int("DATABASE_POOL_TIMEOUT", 30),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

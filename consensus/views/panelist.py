@@ -8,14 +8,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import InterfaceError, OperationalError, connection
+from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from consensus import permissions, selectors
+from consensus import selectors
 from consensus.exceptions import ConsensusError
-from consensus.models import COMMENT_MAX_LENGTH, Round, RoundItem
+from consensus.models import COMMENT_MAX_LENGTH, Panelist, Round, RoundItem
 from consensus.services.ratings import Answer, ballot_save, comment_problem
 
 logger = logging.getLogger(__name__)
@@ -50,13 +51,31 @@ def _answers(
     return answers, errors, typed
 
 
+def _round_and_panelist(request: HttpRequest, pk: int) -> tuple[Round, Panelist]:
+    """The round, its study and the user's panelist seat in one query (as
+    ``permissions.panelist_for``: a panelist of the round's study, else 403)."""
+    seat = Panelist.objects.filter(study=OuterRef("study_id"), user=request.user.pk)
+    delphi_round = get_object_or_404(
+        Round.objects.select_related("study").annotate(
+            panelist_pk=Subquery(seat.order_by("pk").values("pk")[:1])
+        ),
+        pk=pk,
+    )
+    if delphi_round.panelist_pk is None:
+        raise PermissionDenied
+    # Its other fields load if asked for; the ballot's queries only need its key.
+    panelist = Panelist.from_db(
+        Panelist.objects.db,
+        ["id", "study_id", "user_id"],
+        [delphi_round.panelist_pk, delphi_round.study_id, request.user.pk],
+    )
+    return delphi_round, panelist
+
+
 @login_required
 def ballot(request: HttpRequest, pk: int) -> HttpResponse:
-    delphi_round = get_object_or_404(Round.objects.select_related("study"), pk=pk)
+    delphi_round, panelist = _round_and_panelist(request, pk)
     study = delphi_round.study
-    panelist = permissions.panelist_for(request.user, study)
-    if panelist is None:
-        raise PermissionDenied
     errors: dict[int, str] = {}
     typed: dict[int, tuple[str, str]] = {}
     error = None

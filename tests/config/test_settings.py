@@ -143,3 +143,23 @@ def test_the_asgi_entry_point_serves_production_settings_when_configured():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False"]
+
+
+def test_the_database_pool_is_opened_whole_and_lets_a_burst_wait():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "p = s.DATABASES['default']['OPTIONS']['pool']; "
+        "print(p['min_size'], p['max_size'], p['timeout'])"
+    )
+    url = "postgres://wiki:wiki@127.0.0.1:5432/wiki"
+    result = run_python(code, "config.settings.dev", DATABASE_URL=url, DATABASE_POOL_MAX="8")
+    assert result.returncode == 0, result.stderr
+    min_size, max_size, timeout = map(int, result.stdout.split())
+    # Every connection opened at start; a queue longer than a burst of ballots takes to drain.
+    assert (min_size, max_size) == (8, 8)
+    assert timeout >= 30
+    result = run_python(
+        code, "config.settings.dev", DATABASE_URL=url, DATABASE_POOL_MAX="8",
+        DATABASE_POOL_MIN="2", DATABASE_POOL_TIMEOUT="5",
+    )  # fmt: skip
+    assert result.stdout.split() == ["2", "8", "5"], result.stderr

@@ -4,6 +4,7 @@ exactly once."""
 
 from __future__ import annotations
 
+import re
 import time
 
 import psycopg
@@ -45,7 +46,8 @@ class BackendTerminatedAt:
         self.fired = False
 
     def __call__(self, execute, sql, params, many, context):
-        if not self.fired and sql.lstrip().upper().startswith("INSERT") and self.table in sql:
+        # An INSERT, or a statement with one in a WITH clause (the ballot's single statement).
+        if not self.fired and re.search(rf'INSERT INTO "?{self.table}"?\b', sql):
             self.fired = True
             _terminate(context["connection"].connection.info.backend_pid)
         return execute(sql, params, many, context)
