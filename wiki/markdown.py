@@ -135,6 +135,8 @@ RESERVED_IDS |= {
 }  # fmt: skip
 # « Compétences proches » (search/templates/search/includes/_related*.html).
 RESERVED_IDS |= {"related-title", "related-editor-title"}
+# The edition PDF's changelog (wiki/templates/wiki/exports/referentiel_pdf.html).
+RESERVED_IDS |= {"journal"}
 RESERVED_ID_PREFIXES = (
     "id_", "change-", "hist-", "final-", "preview-title-", "per-round-", "stability-",
     "item-", "score-", "comment-", "error-", "band-", "part-", "etu-part-",
