@@ -18,6 +18,7 @@ Set up without a browser, because other tests click through them: the Delphi stu
 creation form (test_consensus_journey) and the seats' holders (test_links_and_seats_admin)."""
 
 import re
+import time
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -45,6 +46,18 @@ def search_indexed(seeded, elasticsearch):
     index_rebuild()  # the seed was reloaded after Django flushed the tables: new page ids
     yield
     index_drop_all()
+
+
+def _search_until_found(page, query: str, text: str, seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        page.goto(f"/recherche/?q={query}")
+        results = page.locator(".result-list")
+        if results.count() and text in results.inner_text():
+            return
+        if time.monotonic() > deadline:
+            expect(results).to_contain_text(text)  # fails with the page's snapshot
+        time.sleep(0.5)
 
 
 def _vote(page, cycle: str, choice: str, comment: str = "") -> None:
@@ -202,8 +215,8 @@ def test_a_referentiel_from_phase_1_to_edition_1_0(search_indexed, page, user_pa
     journal = page.locator("main")
     expect(journal).to_contain_text("Les rangs ne sont pas justifiés.")
     expect(journal).to_contain_text("Reformuler")
-    page.goto("/recherche/?q=conclusions+dossier")
-    expect(page.locator(".result-list")).to_contain_text("MG-D1-C02")
+    # Indexed when the publication committed; the node shows it after its refresh (1 s).
+    _search_until_found(page, "conclusions+dossier", "MG-D1-C02")
 
     # An edit in the wiki afterwards changes the live page, not edition 1.0.
     competency = CompetencyPage.objects.get(code="MG-D1-C02")
